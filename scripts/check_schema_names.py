@@ -13,7 +13,9 @@ Parses .tf files (not a real HCL parser: a brace-tracking line scanner that is g
   * object literals assigned to nested-type attributes (`kubernetes = { host = ... }`,
     `set = [{ name = ..., value = ... }]`) only use known keys;
   * required attributes and blocks with min_items > 0 are present (unless a `dynamic` block or
-    an unknown construct makes that undecidable).
+    an unknown construct makes that undecidable);
+  * per directory: var./local./module.<m>.<output> references resolve, and every local module
+    call passes only declared variables and all variables without a default.
 
 Usage: check_schema_names.py [--schemas DIR] PATH...   (files or directories, recursive)
 Exit code 1 when anything is reported.
@@ -164,6 +166,10 @@ def check_file(path: Path, schemas, problems):
             if not stack and re.match(r'^(variable|output|locals|module|terraform|moved|import|check|removed)\b.*\{$', s):
                 stack.append(Frame("block", None, s.split()[0], ln))
                 continue
+            # labelled nested block with no schema of its own (backend "s3" {, provisioner "x" {)
+            if top is not None and re.match(r'^[A-Za-z_][A-Za-z0-9_]*(\s+"")+\s*\{$', s) and not s.startswith("dynamic"):
+                stack.append(Frame("block", None, f"{top.label}.{s.split()[0]}", ln))
+                continue
             # nested block
             mb = re.match(r'^([A-Za-z_][A-Za-z0-9_]*)\s*\{$', s)
             md = re.match(r'^dynamic\s+""\s*\{$', s)
@@ -288,6 +294,84 @@ def finish(frame: Frame, path, problems):
             problems.append(f"{path}:{frame.line}: {frame.label}: missing required block '{name}'")
 
 
+def _blocks(text, kind):
+    """Names of top-level `kind "name" {` blocks."""
+    return re.findall(r'^%s\s+"([^"]+)"\s*\{' % kind, text, re.M)
+
+
+def _locals(text):
+    names = set()
+    for m in re.finditer(r"^locals\s*\{\n(.*?)^\}", text, re.M | re.S):
+        names |= set(re.findall(r"^  ([A-Za-z_][A-Za-z0-9_]*)\s*=", m.group(1), re.M))
+    return names
+
+
+def _no_strings_or_comments(text):
+    return "\n".join(strip_line(l) if not l.lstrip().startswith("#") else "" for l in text.splitlines())
+
+
+def _module_calls(text):
+    """(name, source, {arg: line}) for every module block (flat scan, fmt-formatted code)."""
+    calls = []
+    for m in re.finditer(r'^module\s+"([^"]+)"\s*\{\n(.*?)^\}', text, re.M | re.S):
+        body = m.group(2)
+        src = re.search(r'^  source\s*=\s*"([^"]+)"', body, re.M)
+        args = set(re.findall(r"^  ([A-Za-z_][A-Za-z0-9_]*)\s*=", body, re.M))
+        calls.append((m.group(1), src.group(1) if src else None, args))
+    return calls
+
+
+def check_references(directory: Path, problems):
+    """Cross-file checks inside one Terraform directory (a module or an env root):
+    var./local./module. references resolve, module calls pass known and all required inputs."""
+    files = sorted(directory.glob("*.tf"))
+    if not files:
+        return
+    texts = {f: f.read_text() for f in files}
+    alltext = "\n".join(texts.values())
+    variables = set(_blocks(alltext, "variable"))
+    locals_ = _locals(alltext)
+    calls = {name: (src, args) for name, src, args in _module_calls(alltext)}
+    for f, t in texts.items():
+        code = _no_strings_or_comments(t)
+        # references inside "${...}" were blanked with the strings; scan raw interpolations too
+        interp = " ".join(re.findall(r"\$\{([^}]*)\}", t))
+        for src_text in (code, interp):
+            for v in set(re.findall(r"\bvar\.([A-Za-z_][A-Za-z0-9_]*)", src_text)):
+                if v not in variables:
+                    problems.append(f"{f}: reference to undeclared variable var.{v}")
+            for v in set(re.findall(r"\blocal\.([A-Za-z_][A-Za-z0-9_]*)", src_text)):
+                if v not in locals_:
+                    problems.append(f"{f}: reference to undeclared local.{v}")
+            for m, o in set(re.findall(r"\bmodule\.([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)", src_text)):
+                if m not in calls:
+                    problems.append(f"{f}: reference to undeclared module.{m}")
+                    continue
+                src = calls[m][0]
+                mdir = (directory / src).resolve() if src else None
+                if mdir and mdir.is_dir():
+                    outs = set(_blocks("\n".join(x.read_text() for x in mdir.glob("*.tf")), "output"))
+                    if o not in outs:
+                        problems.append(f"{f}: module.{m} has no output '{o}'")
+    for name, (src, args) in calls.items():
+        if not src or not src.startswith("."):
+            continue
+        mdir = (directory / src).resolve()
+        if not mdir.is_dir():
+            problems.append(f"{directory}: module.{name} source {src} does not exist")
+            continue
+        mtext = "\n".join(x.read_text() for x in mdir.glob("*.tf"))
+        declared = {}
+        for vm in re.finditer(r'^variable\s+"([^"]+)"\s*\{\n(.*?)^\}', mtext, re.M | re.S):
+            declared[vm.group(1)] = re.search(r"^  default\s*=", vm.group(2), re.M) is not None
+        for a in args - {"source", "version", "providers", "count", "for_each", "depends_on"}:
+            if a not in declared:
+                problems.append(f"{directory}: module.{name} has no variable '{a}'")
+        for v, has_default in declared.items():
+            if not has_default and v not in args:
+                problems.append(f"{directory}: module.{name} misses required variable '{v}'")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--schemas", type=Path, default=DEFAULT_SCHEMAS)
@@ -303,6 +387,8 @@ def main():
     problems: list[str] = []
     for f in files:
         check_file(f, schemas, problems)
+    for d in sorted({f.parent for f in files if f.suffix == ".tf"}):
+        check_references(d, problems)
     for p in problems:
         print(p)
     print(f"checked {len(files)} files: {len(problems)} problem(s)", file=sys.stderr)

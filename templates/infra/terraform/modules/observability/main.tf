@@ -68,13 +68,13 @@ resource "helm_release" "k8s_monitoring" {
     podLogs = {
       enabled = true
     }
-    alloy-metrics = {
+    "alloy-metrics" = {
       enabled = true
     }
-    alloy-logs = {
+    "alloy-logs" = {
       enabled = true
     }
-    alloy-singleton = {
+    "alloy-singleton" = {
       enabled = true
     }
   })]
