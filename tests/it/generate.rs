@@ -176,8 +176,16 @@ fn other_values_and_five_workers_reach_the_worker_map() {
             && env_text.contains("acme-media-qa2")
     );
     assert!(
-        !env_text.contains("fr-par"),
+        env_text.contains("default     = \"nl-ams\""),
+        "region default is not the preset's"
+    );
+    assert!(
+        !env_text.contains("default     = \"fr-par\""),
         "a value of the dev preset leaked into another env"
+    );
+    assert!(
+        !env_text.contains("172.16.0.0/22"),
+        "the dev CIDR leaked into another env"
     );
 }
 
