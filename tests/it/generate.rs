@@ -184,7 +184,7 @@ fn other_values_and_five_workers_reach_the_worker_map() {
         "a value of the dev preset leaked into another env"
     );
     assert!(
-        !env_text.contains("172.16.0.0/22"),
+        !env_text.contains("\"172.16.0.0/22\""),
         "the dev CIDR leaked into another env"
     );
 }
