@@ -30,6 +30,9 @@ pub const GITIGNORE_ENTRIES: &[&str] = &[
     ".terraform.tfstate*",
     "terraform.tfvars",
     "*.tfplan",
+    "tfplan",
+    "plan.txt",
+    "kubeconfig.yaml",
     ".mobi/",
 ];
 
