@@ -183,6 +183,7 @@ pub async fn run(
     let (mut out_done, mut err_done) = (false, false);
     let mut deadline: Option<tokio::time::Instant> = None;
     let mut first_line = true;
+    let mut saw_lock_info = false;
 
     let mut handle = |line: String, from_stdout: bool, out: &mut RunOutcome| {
         if from_stdout && cmd.output != OutputKind::JsonStream {
@@ -215,9 +216,12 @@ pub async fn run(
                 }
                 out.diagnostics.push(d.clone());
             }
-            TfMessage::Text(t) if out.lock_id.is_none() && t.trim_start().starts_with("ID:") => {
+            TfMessage::Text(t) if t.contains("Lock Info:") => saw_lock_info = true,
+            TfMessage::Text(t) if saw_lock_info && out.lock_id.is_none() => {
                 // Text-mode lock errors (commands without -json) print the same Lock Info.
-                out.lock_id = t.trim_start().trim_start_matches("ID:").trim().split_whitespace().next().map(str::to_string);
+                if let Some(id) = t.trim_start().strip_prefix("ID:") {
+                    out.lock_id = id.split_whitespace().next().map(str::to_string);
+                }
             }
             _ => {}
         }
@@ -291,10 +295,7 @@ pub async fn run_capture(cmd: &TfCommand, interrupt: &Interrupt) -> Result<Strin
     } else {
         Err(TerraformError::Failed {
             argv: cmd.argv_display().join(" "),
-            message: out
-                .first_error()
-                .map(|d| d.summary.clone())
-                .unwrap_or(last),
+            message: out.first_error().map(|d| d.summary.clone()).unwrap_or(last),
         })
     }
 }
