@@ -275,6 +275,25 @@ fn to_5_then_resume_starts_at_6() {
     assert_eq!(phase_ends(&ev).len(), 9);
 }
 
+/// A changed preset section re-runs the phase that reads it (and those after it) on `--resume`.
+#[test]
+fn a_changed_preset_section_reruns_its_phase_on_resume() {
+    let fx = Fixture::new();
+    let (code, _, err) = fx.run_json(&["--apply", "--auto-approve", "--to", "6"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(fx.preset()).expect("preset");
+    let edited = text.replace("node_type = \"DB-DEV-S\"", "node_type = \"DB-PRO2-XXS\"");
+    assert_ne!(text, edited);
+    std::fs::write(fx.preset(), edited).expect("write preset");
+    let (code, ev, err) = fx.run_json(&["--apply", "--auto-approve", "--resume", "--to", "6"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(of_type(&ev, "resume")[0]["phase"], 5);
+    assert_eq!(
+        phase_ends(&ev).iter().map(|p| p.0).collect::<Vec<_>>(),
+        [5, 6]
+    );
+}
+
 #[test]
 fn sigint_during_apply_ends_interrupted_and_resume_completes() {
     let fx = Fixture::new();
@@ -389,6 +408,43 @@ fn a_failing_apply_fails_its_phase_and_later_phases_do_not_run() {
     .expect("journal json");
     assert_eq!(journal["phases"]["6"]["status"], "failed");
     assert!(journal["phases"].get("7").is_none());
+}
+
+/// Without `--apply`, a phase whose plan needs an upstream phase applied first says so (skipped,
+/// with the reason) instead of failing the run. The fixture's redis module reads state that the
+/// network phase publishes, as a real module would read a cluster's outputs.
+#[test]
+fn plan_only_says_when_an_upstream_phase_is_not_applied() {
+    let fx = Fixture::new();
+    let main = fx.out().join("infra/terraform/modules/redis/main.tf");
+    let mut text = std::fs::read_to_string(&main).expect("read module");
+    text.push_str(
+        r#"
+data "terraform_remote_state" "network" {
+  backend = "local"
+  config = {
+    path = "${path.root}/network-published.tfstate"
+  }
+}
+
+output "network_seen" {
+  value = data.terraform_remote_state.network.outputs.network_id
+}
+"#,
+    );
+    std::fs::write(&main, text).expect("write");
+    let (code, ev, err) = fx.run_json(&[]);
+    assert_eq!(code, 0, "{err}\n{ev:#?}");
+    let ends = of_type(&ev, "phase_end");
+    let p6 = ends.iter().find(|e| e["phase"] == 6).expect("phase 6");
+    assert_eq!(p6["status"], "skipped");
+    let reason = p6["reason"].as_str().unwrap_or("");
+    assert!(reason.contains("upstream phase 3"), "{reason}");
+    assert!(reason.contains("Unable to find remote state"), "{reason}");
+    assert_eq!(
+        ends.iter().find(|e| e["phase"] == 7).map(|e| &e["status"]),
+        Some(&Value::from("ok"))
+    );
 }
 
 #[test]

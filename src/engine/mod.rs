@@ -1029,6 +1029,15 @@ impl Run<'_> {
         // The final untargeted plan.
         let (out, file, tree, state) = match self.plan_saved(p, StepKind::FinalPlan, None).await {
             Ok(x) => x,
+            Err(r) if r.status == PhaseStatus::Failed && !self.cfg().apply => {
+                return match self.upstream_not_applied(p) {
+                    Some(up) => PhaseResult::skipped(format!(
+                        "upstream phase {up} is not applied yet, so the final plan could not be made: {}",
+                        r.reason.unwrap_or_default()
+                    )),
+                    None => r,
+                };
+            }
             Err(r) => return r,
         };
         let changes = out.summary.map(Changes::from).unwrap_or_default();
