@@ -447,6 +447,136 @@ output "network_seen" {
     );
 }
 
+/// A state lock held by another Terraform: the phase fails, and the run reports the lock ID
+/// (read from Terraform's diagnostic) with the exact command that releases it.
+#[test]
+fn a_held_lock_is_reported_with_the_unlock_command() {
+    let fx = Fixture::new();
+    let env_dir = fx.env_dir();
+    let tf = |args: &[&str]| {
+        let mut c = Command::new(&fx.tf);
+        c.args(args)
+            .current_dir(&env_dir)
+            .env("TF_CLI_CONFIG_FILE", fx.out().join("tfrc"))
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_VAR_sleep_s", "30")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        c
+    };
+    assert!(tf(&["init", "-input=false"])
+        .status()
+        .expect("init")
+        .success());
+    let plan = fx.out().join("holder.tfplan");
+    let plan_arg = format!("-out={}", plan.display());
+    assert!(
+        tf(&["plan", "-input=false", "-target=module.network", &plan_arg])
+            .status()
+            .expect("plan")
+            .success()
+    );
+    let mut holder = tf(&["apply", "-input=false", &plan.display().to_string()])
+        .spawn()
+        .expect("holder apply");
+    let info = env_dir.join(".terraform.tfstate.lock.info");
+    let t0 = Instant::now();
+    while !info.exists() && t0.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let lock: Value = serde_json::from_str(&std::fs::read_to_string(&info).unwrap_or_default())
+        .unwrap_or_default();
+    let (code, ev, err) = fx.run_json(&["--apply", "--auto-approve", "--from", "4", "--to", "4"]);
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert_eq!(code, 1, "{err}\n{ev:#?}");
+    let id = lock["ID"].as_str().expect("lock info has an ID");
+    let left = of_type(&ev, "lock_left");
+    assert_eq!(left.len(), 1, "{ev:#?}");
+    assert_eq!(left[0]["lock_id"], id);
+    let cmd = left[0]["command"].as_str().unwrap_or("");
+    assert!(cmd.ends_with(&format!("force-unlock -force {id}")), "{cmd}");
+    assert!(
+        cmd.contains(&format!("-chdir={}", env_dir.display())),
+        "{cmd}"
+    );
+    let journal: Value = serde_json::from_str(
+        &std::fs::read_to_string(fx.out().join(".mobi/journal/dev.json")).expect("journal"),
+    )
+    .expect("journal json");
+    assert_eq!(journal["lock"]["id"], id);
+}
+
+/// A phase whose module is not in the tree is skipped with the reason.
+#[test]
+fn a_phase_without_its_module_is_skipped() {
+    let fx = Fixture::new();
+    let main = fx.env_dir().join("main.tf");
+    let text = std::fs::read_to_string(&main).expect("read env");
+    let start = text.find("module \"external_apis\"").expect("block");
+    let end = start + text[start..].find("}\n").expect("block end") + 2;
+    std::fs::write(&main, format!("{}{}", &text[..start], &text[end..])).expect("write");
+    let (code, ev, err) = fx.run_json(&["--from", "11", "--to", "11"]);
+    assert_eq!(code, 0, "{err}");
+    let end = of_type(&ev, "phase_end")[0];
+    assert_eq!(end["status"], "skipped");
+    assert!(
+        end["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("module.external_apis"),
+        "{end}"
+    );
+}
+
+/// The TUI runs the engine on a task: the run future must be `Send + 'static` via `spawn`.
+#[tokio::test]
+async fn the_engine_can_run_on_a_task_with_a_channel_approver() {
+    let fx = Fixture::new();
+    let preset = mobi_tui::headless::load_preset(&fx.preset()).expect("preset");
+    let tfrc = fx.out().join("tfrc");
+    let ws = move |root: &Path, env: &str| {
+        let mut d = mobi_tui::engine::WorkspaceProvider::prepare(&InPlace, root, env)?;
+        d.env
+            .push(("TF_CLI_CONFIG_FILE".into(), tfrc.display().to_string()));
+        Ok(d)
+    };
+    let cfg = RunConfig {
+        preset,
+        preset_path: fx.preset(),
+        out_dir: fx.out().to_path_buf(),
+        terraform_bin: fx.tf.clone(),
+        from: 1,
+        to: 3,
+        apply: true,
+        resume: false,
+        grace: Duration::from_secs(5),
+        require_credentials: false,
+        sandbox: false,
+    };
+    let (approver, mut questions) = mobi_tui::engine::ChannelApprover::new();
+    let engine =
+        Engine::new(cfg, Box::new(ExistingTree), Box::new(ws)).with_approver(Box::new(approver));
+    let (handle, mut events) = engine.spawn(mobi_tui::terraform::Interrupt::new());
+    let mut asked = Vec::new();
+    let mut seen = Vec::new();
+    loop {
+        tokio::select! {
+            Some(q) = questions.recv() => {
+                asked.push(q.phase);
+                let _ = q.reply.send(Approval::Apply);
+            }
+            e = events.recv() => match e {
+                Some(e) => seen.push(e),
+                None => break,
+            },
+        }
+    }
+    assert_eq!(handle.await.ok(), Some(RunStatus::Ok), "{seen:#?}");
+    assert_eq!(asked, [3]);
+    assert!(matches!(seen.last(), Some(RunEvent::Summary { .. })));
+}
+
 #[test]
 fn missing_credentials_stop_before_phase_2() {
     let fx = Fixture::new();
@@ -519,6 +649,7 @@ async fn a_plan_made_before_the_tree_changed_is_not_applied() {
         resume: false,
         grace: Duration::from_secs(5),
         require_credentials: false,
+        sandbox: false,
     };
     // Closures plug in as the tree writer and workspace provider.
     let tree = |p: &mobi_tui::preset::Preset, pp: &Path, out: &Path| {
@@ -618,6 +749,13 @@ fn recorded_json_streams_parse() {
             assert!(msgs
                 .iter()
                 .any(|m| matches!(m, TfMessage::ChangeSummary(s) if s.add == 2)));
+        }
+        if name == "plan-locked.jsonl" {
+            let id = msgs.iter().find_map(|m| match m {
+                TfMessage::Diagnostic(d) => d.lock_id(),
+                _ => None,
+            });
+            assert_eq!(id.as_deref(), Some("8a595611-cda4-852e-f7c8-a0a94495ee11"));
         }
         if name == "plan-error.jsonl" {
             let d = msgs

@@ -171,6 +171,47 @@ impl Approver for AutoApprove {
     }
 }
 
+/// One "apply phase N?" question sent to a UI by [`ChannelApprover`]; answer on `reply`.
+#[derive(Debug)]
+pub struct ApprovalRequest {
+    pub phase: u8,
+    pub title: String,
+    pub changes: Changes,
+    pub reply: tokio::sync::oneshot::Sender<Approval>,
+}
+
+/// Forwards each approval question over a channel (the TUI shows a dialog and replies).
+/// A dropped receiver or reply counts as [`Approval::Stop`].
+#[derive(Debug, Clone)]
+pub struct ChannelApprover {
+    tx: tokio::sync::mpsc::UnboundedSender<ApprovalRequest>,
+}
+
+impl ChannelApprover {
+    pub fn new() -> (Self, tokio::sync::mpsc::UnboundedReceiver<ApprovalRequest>) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        (Self { tx }, rx)
+    }
+}
+
+impl Approver for ChannelApprover {
+    fn approve<'a>(&'a self, phase: &'a Phase, changes: Changes) -> BoxFuture<'a, Approval> {
+        Box::pin(async move {
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            let req = ApprovalRequest {
+                phase: phase.number,
+                title: phase.title.to_string(),
+                changes,
+                reply,
+            };
+            if self.tx.send(req).is_err() {
+                return Approval::Stop;
+            }
+            answer.await.unwrap_or(Approval::Stop)
+        })
+    }
+}
+
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
@@ -189,6 +230,8 @@ pub struct RunConfig {
     pub grace: Duration,
     /// Refuse to go past phase 1 without the Scaleway credentials (false in the sandbox).
     pub require_credentials: bool,
+    /// The workspace is the sandbox (reported in `run_start`).
+    pub sandbox: bool,
 }
 
 /// The engine for one run. Cheap to build; [`Engine::run`] does the work.
@@ -223,6 +266,25 @@ impl Engine {
     pub fn with_approver(mut self, approver: Box<dyn Approver>) -> Self {
         self.approver = approver;
         self
+    }
+
+    /// Run on its own task, for the TUI: events arrive on the receiver (the last one is the
+    /// `Summary`), the handle yields the status. Ask it to stop with `interrupt.request()`.
+    pub fn spawn(
+        self,
+        interrupt: Interrupt,
+    ) -> (
+        tokio::task::JoinHandle<RunStatus>,
+        tokio::sync::mpsc::UnboundedReceiver<RunEvent>,
+    ) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let handle = tokio::spawn(async move {
+            self.run(&interrupt, &mut |ev| {
+                let _ = tx.send(ev);
+            })
+            .await
+        });
+        (handle, rx)
     }
 
     pub fn journal_path(&self) -> PathBuf {
@@ -377,7 +439,7 @@ impl Run<'_> {
             from: cfg.from,
             to: cfg.to,
             terraform: cfg.terraform_bin.display().to_string(),
-            sandbox: false,
+            sandbox: cfg.sandbox,
         });
         if let Some(lock) = &self.journal.lock {
             (self.emit)(RunEvent::Note {
