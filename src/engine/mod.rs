@@ -701,7 +701,12 @@ impl Run<'_> {
         let grace = self.cfg().grace;
         let emit = &mut *self.emit;
         let mut starts: HashMap<String, Instant> = HashMap::new();
+        // An apply repeats its plan's `planned_change` lines; the plan step already reported them.
+        let replaying_plan = step == StepKind::Apply;
         let mut on_msg = |m: &TfMessage| {
+            if replaying_plan && matches!(m, TfMessage::PlannedChange(_)) {
+                return;
+            }
             if let Some(ev) = translate(phase, m, &mut starts) {
                 emit(ev);
             }
