@@ -772,3 +772,50 @@ fn recorded_json_streams_parse() {
     }
     assert!(seen_unknown);
 }
+
+/// A child that ignores SIGINT is killed (with its whole group) when the grace period runs out,
+/// and a second request kills at once.
+#[tokio::test]
+async fn a_child_ignoring_sigint_is_killed_after_the_grace_period() {
+    use mobi_tui::terraform::{Interrupt, OutputKind, TfCommand};
+    let cmd = TfCommand {
+        program: "sh".into(),
+        // The grandchild `sleep` shares the group: it must die too, or stdout never closes.
+        args: vec![
+            "-c".into(),
+            "trap '' INT; echo started; sleep 30; echo done".into(),
+        ],
+        cwd: std::env::temp_dir(),
+        env: Vec::new(),
+        output: OutputKind::JsonStream,
+        detailed_exitcode: false,
+    };
+    for second_request in [false, true] {
+        let irq = Interrupt::new();
+        let asker = irq.clone();
+        let started = Instant::now();
+        let mut lines = Vec::new();
+        let mut collect = |m: &mobi_tui::terraform::TfMessage| lines.push(format!("{m:?}"));
+        let run = mobi_tui::terraform::run(&cmd, &irq, Duration::from_secs(2), &mut collect);
+        let poke = async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            asker.request();
+            if second_request {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                asker.request();
+            }
+        };
+        let (out, ()) = tokio::join!(run, poke);
+        let out = out.expect("ran");
+        drop(collect);
+        assert!(out.interrupted && out.killed, "{out:?}");
+        let limit = if second_request { 1 } else { 4 };
+        assert!(
+            started.elapsed() < Duration::from_secs(limit),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(lines.iter().any(|l| l.contains("started")));
+        assert!(!lines.iter().any(|l| l.contains("done")));
+    }
+}

@@ -743,6 +743,14 @@ impl Run<'_> {
             self.journal.lock = None;
         }
         let changes = out.summary.map(Changes::from);
+        if out.killed {
+            (self.emit)(RunEvent::Note {
+                phase,
+                message:
+                    "Terraform did not stop in time and was killed; a state lock may be left behind"
+                        .into(),
+            });
+        }
         if out.interrupted {
             self.step_end(phase, step, StepStatus::Interrupted, started, changes, None);
             return Err(PhaseResult::interrupted());
@@ -836,6 +844,7 @@ impl Run<'_> {
         let cmd = self.tf()?.state_pull();
         match terraform::run_capture(&cmd, self.interrupt).await {
             Ok(text) => Ok(hash::state_text_hash(&text)),
+            Err(_) if self.interrupt.is_requested() => Err(PhaseResult::interrupted()),
             Err(e) => Err(PhaseResult::failed(format!("reading the state: {e}"))),
         }
     }
@@ -910,12 +919,10 @@ impl Run<'_> {
                 Err(r) => return r,
             };
             let changes = out.summary.map(Changes::from).unwrap_or_default();
+            // `-detailed-exitcode`: 0 = the state already matches this target's configuration.
             let has_changes = out.exit_code == Some(2);
             if !apply || !has_changes {
-                let mut r = PhaseResult::ok(changes, !has_changes || changes.is_zero() && apply);
-                if !apply && has_changes {
-                    r.applied = false;
-                }
+                let mut r = PhaseResult::ok(changes, !has_changes);
                 r.plan_file = Some(file);
                 r.state_hash = Some(state);
                 return r;
@@ -1283,6 +1290,11 @@ pub fn translate(
         TfMessage::Text(t) if !t.trim().is_empty() => RunEvent::Log {
             phase,
             line: t.clone(),
+        },
+        // A message type this build does not know: its human text is still worth showing.
+        TfMessage::Unknown(v) => RunEvent::Log {
+            phase,
+            line: v.get("@message")?.as_str()?.to_string(),
         },
         _ => return None,
     })

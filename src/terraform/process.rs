@@ -69,7 +69,8 @@ impl Interrupt {
     }
 
     /// Install SIGINT and SIGTERM handlers that call [`Interrupt::request`], for headless runs.
-    /// (The TUI calls `request` itself on the Ctrl-C key.) Must be called inside a tokio runtime.
+    /// (The TUI calls `request` itself on the Ctrl-C key.) A third signal exits at once with 130
+    /// (Terraform's group has been killed by the second). Must be called inside a tokio runtime.
     pub fn forward_signals(&self) -> std::io::Result<()> {
         use tokio::signal::unix::{signal, SignalKind};
         let mut int = signal(SignalKind::interrupt())?;
@@ -82,6 +83,10 @@ impl Interrupt {
                     s = term.recv() => if s.is_none() { break },
                 }
                 me.request();
+                // Third request: the user means it, even if something is stuck.
+                if me.count() >= 3 {
+                    std::process::exit(130);
+                }
             }
         });
         Ok(())
