@@ -807,7 +807,6 @@ async fn a_child_ignoring_sigint_is_killed_after_the_grace_period() {
         };
         let (out, ()) = tokio::join!(run, poke);
         let out = out.expect("ran");
-        drop(collect);
         assert!(out.interrupted && out.killed, "{out:?}");
         let limit = if second_request { 1 } else { 4 };
         assert!(
