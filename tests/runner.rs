@@ -616,6 +616,8 @@ fn sandbox_is_refused_until_wired() {
 /// moved since the plan and plan again instead of applying a stale plan.
 struct EditingApprover {
     file: PathBuf,
+    /// Which question (0-based) edits the file.
+    on_call: u32,
     calls: std::sync::Mutex<u32>,
 }
 
@@ -623,9 +625,14 @@ impl Approver for EditingApprover {
     fn approve<'a>(&'a self, _: &'a Phase, _: Changes) -> futures::future::BoxFuture<'a, Approval> {
         Box::pin(async move {
             let mut n = self.calls.lock().unwrap_or_else(|e| e.into_inner());
-            if *n == 0 {
+            if *n == self.on_call {
                 let mut t = std::fs::read_to_string(&self.file).unwrap_or_default();
-                t.push_str("\n# edited while the plan waited for approval\n");
+                let edit = if self.file.extension().is_some_and(|x| x == "tf") {
+                    "\n# edited while the plan waited for approval\n"
+                } else {
+                    "\n" // a state file: same JSON, different bytes
+                };
+                t.push_str(edit);
                 let _ = std::fs::write(&self.file, t);
             }
             *n += 1;
@@ -637,6 +644,49 @@ impl Approver for EditingApprover {
 #[tokio::test]
 async fn a_plan_made_before_the_tree_changed_is_not_applied() {
     let fx = Fixture::new();
+    let file = fx.out().join("infra/terraform/modules/network/main.tf");
+    let events = run_with_editing_approver(&fx, file, 0, 3).await;
+    assert!(events.iter().any(|e| matches!(e,
+        RunEvent::Note { phase: 3, message } if message.contains("tree changed"))));
+    let plans = events
+        .iter()
+        .filter(|e| matches!(e, RunEvent::StepStart { phase: 3, step, .. } if step == "plan"))
+        .count();
+    assert_eq!(plans, 2, "planned again after the edit");
+    assert!(events.iter().any(|e| matches!(
+        e,
+        RunEvent::PhaseEnd {
+            phase: 3,
+            status: PhaseStatus::Ok,
+            ..
+        }
+    )));
+}
+
+#[tokio::test]
+async fn a_plan_made_before_the_state_changed_is_not_applied() {
+    let fx = Fixture::new();
+    let file = fx.env_dir().join("terraform.tfstate");
+    // Question 0 is phase 3 (creates the state), question 1 is phase 4.
+    let events = run_with_editing_approver(&fx, file, 1, 4).await;
+    assert!(events.iter().any(|e| matches!(e,
+        RunEvent::Note { phase: 4, message } if message.contains("state changed"))));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        RunEvent::PhaseEnd {
+            phase: 4,
+            status: PhaseStatus::Ok,
+            ..
+        }
+    )));
+}
+
+async fn run_with_editing_approver(
+    fx: &Fixture,
+    file: PathBuf,
+    on_call: u32,
+    to: u8,
+) -> Vec<RunEvent> {
     let preset = mobi_tui::headless::load_preset(&fx.preset()).expect("preset");
     let cfg = RunConfig {
         preset,
@@ -644,7 +694,7 @@ async fn a_plan_made_before_the_tree_changed_is_not_applied() {
         out_dir: fx.out().to_path_buf(),
         terraform_bin: fx.tf.clone(),
         from: 1,
-        to: 3,
+        to,
         apply: true,
         resume: false,
         grace: Duration::from_secs(5),
@@ -663,7 +713,8 @@ async fn a_plan_made_before_the_tree_changed_is_not_applied() {
         Ok(d)
     };
     let approver = EditingApprover {
-        file: fx.out().join("infra/terraform/modules/network/main.tf"),
+        file,
+        on_call,
         calls: Default::default(),
     };
     let engine = Engine::new(cfg, Box::new(tree), Box::new(ws)).with_approver(Box::new(approver));
@@ -678,21 +729,7 @@ async fn a_plan_made_before_the_tree_changed_is_not_applied() {
         .await;
     let events = events.lock().map(|v| v.clone()).unwrap_or_default();
     assert_eq!(status, RunStatus::Ok, "{events:#?}");
-    assert!(events.iter().any(|e| matches!(e,
-        RunEvent::Note { phase: 3, message } if message.contains("tree changed"))));
-    let plans = events
-        .iter()
-        .filter(|e| matches!(e, RunEvent::StepStart { phase: 3, step, .. } if step == "plan"))
-        .count();
-    assert_eq!(plans, 2, "planned again after the edit");
-    assert!(events.iter().any(|e| matches!(
-        e,
-        RunEvent::PhaseEnd {
-            phase: 3,
-            status: PhaseStatus::Ok,
-            ..
-        }
-    )));
+    events
 }
 
 #[test]
