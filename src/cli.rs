@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::headless::{self, doctor::DoctorArgs, RunArgs, Wiring};
 use crate::preset;
 use crate::render::{self, writer::WriteOptions, RenderError};
 
@@ -31,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Render the Terraform tree for a preset (phase 1) into DIR.
     Generate(GenerateArgs),
+    /// Check that Terraform, kubectl, credentials, the state bucket and the sandbox are ready.
+    Doctor(DoctorArgs),
 }
 
 #[derive(Debug, Args)]
@@ -79,21 +82,54 @@ impl From<RenderError> for Failure {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    ExitCode::from(run_from(std::env::args_os()))
+}
+
+/// Parses `args` (the first is the program name) and runs; returns the exit code. Tests call this
+/// to drive the real argument parsing in-process.
+pub fn run_from<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE);
+        }
+    };
     let result = match cli.command {
         Some(Command::Generate(args)) => run_generate(&args),
+        Some(Command::Doctor(args)) => Ok(headless::doctor::main(args)),
+        None if cli.run.preset.is_some() => Ok(headless::main(cli.run, wiring())),
         None => Err(Failure {
             code: EXIT_USAGE,
-            message: "the wizard is not available yet; use `mobi-tui generate --preset FILE`"
-                .into(),
+            message: "the wizard is not available in this build; run headless with --preset FILE".into(),
         }),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         Err(f) => {
             eprintln!("mobi-tui: error: {}", f.message);
-            ExitCode::from(f.code)
+            f.code
         }
+    }
+}
+
+/// The engine's injection points filled with the real renderer (phase 1).
+pub fn wiring() -> Wiring {
+    Wiring {
+        tree: Box::new(|preset: &preset::Preset, _preset_path: &std::path::Path, out: &std::path::Path| {
+            let report = render::generate(preset, out, WriteOptions::default())?;
+            Ok(format!(
+                "{} created, {} updated, {} unchanged",
+                report.created.len(),
+                report.updated.len(),
+                report.unchanged
+            ))
+        }),
+        ..Wiring::default()
     }
 }
 

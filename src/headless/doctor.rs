@@ -1,0 +1,191 @@
+//! `mobi-tui doctor`: is this machine ready to run the phases?
+//!
+//! Each check prints one line `ok|fail|skip  what: detail`. Secrets are never printed: the
+//! credential check names the variables, not their values. Exit 0 when nothing failed, 1 otherwise.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::engine::{missing_credentials, CREDENTIAL_VARS};
+use crate::terraform::{self, TERRAFORM_BIN_ENV};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DoctorArgs {
+    /// The terraform (or tofu) binary; default: terraform, then tofu, on PATH.
+    #[arg(long, value_name = "PATH", env = TERRAFORM_BIN_ENV)]
+    pub terraform_bin: Option<PathBuf>,
+    /// A preset, to check its state bucket.
+    #[arg(long, value_name = "FILE")]
+    pub preset: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Fail,
+    Skip,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckLine {
+    pub outcome: Outcome,
+    pub what: &'static str,
+    pub detail: String,
+}
+
+impl std::fmt::Display for CheckLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let w = match self.outcome {
+            Outcome::Ok => "ok  ",
+            Outcome::Fail => "fail",
+            Outcome::Skip => "skip",
+        };
+        write!(f, "{w}  {}: {}", self.what, self.detail)
+    }
+}
+
+fn line(outcome: Outcome, what: &'static str, detail: impl Into<String>) -> CheckLine {
+    CheckLine {
+        outcome,
+        what,
+        detail: detail.into(),
+    }
+}
+
+/// `sandbox_ready`: the sandbox's own readiness check, once wired in (`None`: not in this build).
+pub fn checks(
+    args: &DoctorArgs,
+    sandbox_ready: Option<&dyn Fn() -> Result<String, String>>,
+) -> Vec<CheckLine> {
+    let mut out = Vec::new();
+    out.push(
+        match terraform::find_binary(args.terraform_bin.as_deref()) {
+            Ok(bin) => match terraform::binary_version(&bin) {
+                Ok(v) => line(Outcome::Ok, "terraform", format!("{v} ({})", bin.display())),
+                Err(e) => line(Outcome::Fail, "terraform", e.to_string()),
+            },
+            Err(e) => line(Outcome::Fail, "terraform", e.to_string()),
+        },
+    );
+    out.push(kubectl());
+    let missing = missing_credentials();
+    out.push(if missing.is_empty() {
+        line(
+            Outcome::Ok,
+            "credentials",
+            format!("{} set", CREDENTIAL_VARS.join(", ")),
+        )
+    } else {
+        line(
+            Outcome::Fail,
+            "credentials",
+            format!("missing {} (or use --sandbox)", missing.join(", ")),
+        )
+    });
+    out.push(state_bucket(args, missing.is_empty()));
+    out.push(match sandbox_ready {
+        Some(f) => match f() {
+            Ok(d) => line(Outcome::Ok, "sandbox", d),
+            Err(e) => line(Outcome::Fail, "sandbox", e),
+        },
+        None => line(
+            Outcome::Skip,
+            "sandbox",
+            "not available in this build (not wired in yet)",
+        ),
+    });
+    out
+}
+
+fn kubectl() -> CheckLine {
+    let Ok(bin) = which::which("kubectl") else {
+        return line(
+            Outcome::Fail,
+            "kubectl",
+            "not found on PATH (needed by the phase-14 checks)",
+        );
+    };
+    let out = duct::cmd(&bin, ["version", "--client", "-o", "json"])
+        .stderr_null()
+        .stdout_capture()
+        .unchecked()
+        .run();
+    let version = out.ok().and_then(|o| {
+        serde_json::from_slice::<serde_json::Value>(&o.stdout)
+            .ok()
+            .and_then(|v| {
+                v["clientVersion"]["gitVersion"]
+                    .as_str()
+                    .map(str::to_string)
+            })
+    });
+    match version {
+        Some(v) => line(Outcome::Ok, "kubectl", format!("{v} ({})", bin.display())),
+        None => line(
+            Outcome::Fail,
+            "kubectl",
+            format!("{} does not report a version", bin.display()),
+        ),
+    }
+}
+
+/// Reachability of the state bucket: an unsigned HEAD on the regional endpoint. 403 means the
+/// bucket exists (access is what `terraform init` checks next); 404 means it does not.
+fn state_bucket(args: &DoctorArgs, have_creds: bool) -> CheckLine {
+    let Some(path) = &args.preset else {
+        return line(Outcome::Skip, "state bucket", "no --preset given");
+    };
+    let preset = match super::load_preset(path) {
+        Ok(p) => p,
+        Err(e) => return line(Outcome::Fail, "state bucket", e.to_string()),
+    };
+    if preset.state.backend != "s3" {
+        return line(
+            Outcome::Skip,
+            "state bucket",
+            format!("state backend is {}", preset.state.backend),
+        );
+    }
+    if !have_creds {
+        return line(Outcome::Skip, "state bucket", "no credentials");
+    }
+    let Some(bucket) = preset.state.bucket else {
+        return line(Outcome::Fail, "state bucket", "state.bucket is not set");
+    };
+    let url = format!("https://s3.{}.scw.cloud/{bucket}", preset.project.region);
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return line(Outcome::Fail, "state bucket", e.to_string()),
+    };
+    let res = rt.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()?;
+        client.head(&url).send().await.map(|r| r.status().as_u16())
+    });
+    match res {
+        Ok(404) => line(
+            Outcome::Fail,
+            "state bucket",
+            format!("{bucket} does not exist ({url})"),
+        ),
+        Ok(code) => line(
+            Outcome::Ok,
+            "state bucket",
+            format!("{bucket} reachable (HTTP {code})"),
+        ),
+        Err(e) => line(Outcome::Fail, "state bucket", format!("{url}: {e}")),
+    }
+}
+
+/// Print the checks; exit code 0 if none failed.
+pub fn main(args: DoctorArgs) -> u8 {
+    let lines = checks(&args, None);
+    for l in &lines {
+        println!("{l}");
+    }
+    u8::from(lines.iter().any(|l| l.outcome == Outcome::Fail))
+}

@@ -1,0 +1,257 @@
+//! Rendering [`RunEvent`]s as lines: JSON lines, plain lines, or coloured progress lines.
+//!
+//! Why a separate reporter: the engine never prints. This is one of the two renderings of the
+//! event stream (the TUI is the other), so it holds no logic beyond formatting and filtering.
+
+use std::io::Write;
+
+use crate::engine::{PhaseStatus, ResourceStatus, RunEvent, RunStatus, StepStatus};
+use crate::phases::PHASE_COUNT;
+
+/// Warnings Terraform prints on every targeted plan/apply: expected here, so not repeated in the
+/// human-readable output (they stay in `--json`).
+const EXPECTED_WARNINGS: [&str; 2] = [
+    "Resource targeting is in effect",
+    "Applied changes may be incomplete",
+];
+
+pub struct Reporter<'a> {
+    out: &'a mut (dyn Write + Send),
+    json: bool,
+    color: bool,
+}
+
+impl<'a> Reporter<'a> {
+    pub fn new(out: &'a mut (dyn Write + Send), json: bool, tty: bool) -> Self {
+        Self {
+            out,
+            json,
+            color: tty && !json && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+
+    /// Write one event. Output errors (a closed pipe) are ignored: the run goes on and its exit
+    /// code still tells the outcome.
+    pub fn event(&mut self, ev: &RunEvent) {
+        if self.json {
+            if let Ok(line) = serde_json::to_string(ev) {
+                let _ = writeln!(self.out, "{line}");
+            }
+        } else if let Some(line) = self.human(ev) {
+            let _ = writeln!(self.out, "{line}");
+        }
+        let _ = self.out.flush();
+    }
+
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn status_word(&self, s: &str) -> String {
+        let code = match s {
+            "ok" => "32",
+            "failed" | "errored" => "31",
+            "skipped" => "33",
+            "interrupted" => "35",
+            _ => "0",
+        };
+        self.paint(code, s)
+    }
+
+    fn human(&self, ev: &RunEvent) -> Option<String> {
+        Some(match ev {
+            RunEvent::RunStart {
+                env,
+                dir,
+                mode,
+                from,
+                to,
+                terraform,
+                ..
+            } => format!(
+                "mobi-tui: {} env {env} in {dir}, phases {from}-{to} ({terraform})",
+                match mode {
+                    crate::engine::RunMode::Plan => "plan",
+                    crate::engine::RunMode::Apply => "apply",
+                }
+            ),
+            RunEvent::Resume { phase } => format!("resuming at phase {phase}"),
+            RunEvent::PhaseStart {
+                phase,
+                title,
+                module,
+            } => {
+                let m = module
+                    .as_ref()
+                    .map(|m| format!(" [module.{m}]"))
+                    .unwrap_or_default();
+                self.paint("1", &format!("phase {phase}/{PHASE_COUNT} {title}{m}"))
+            }
+            RunEvent::StepStart { step, argv, .. } => match argv {
+                Some(a) => format!("  $ {}", a.join(" ")),
+                None => format!("  {step}"),
+            },
+            RunEvent::StepEnd {
+                step,
+                status,
+                elapsed_s,
+                changes,
+                message,
+                ..
+            } => {
+                let s = step_status(*status);
+                let c = changes.map(|c| format!(" {c}")).unwrap_or_default();
+                let m = message
+                    .as_ref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default();
+                format!("  {step} {}{c} ({elapsed_s:.1}s){m}", self.status_word(s))
+            }
+            RunEvent::Resource {
+                address,
+                action,
+                status,
+                elapsed_s,
+                ..
+            } => {
+                let (sym, word) = match status {
+                    ResourceStatus::Planned => (action_symbol(action), "planned"),
+                    ResourceStatus::Drifted => ("!", "drifted"),
+                    ResourceStatus::InProgress if elapsed_s.unwrap_or(0.0) > 0.0 => {
+                        ("…", "still applying")
+                    }
+                    ResourceStatus::InProgress => return None,
+                    ResourceStatus::Complete => ("✓", "done"),
+                    ResourceStatus::Errored => ("✗", "errored"),
+                };
+                let t = elapsed_s
+                    .filter(|_| *status != ResourceStatus::Planned)
+                    .map(|e| format!(" {e:.1}s"))
+                    .unwrap_or_default();
+                format!("    {sym} {address} ({action}) {word}{t}")
+            }
+            RunEvent::Diagnostic {
+                severity,
+                summary,
+                detail,
+                file,
+                line,
+                ..
+            } => {
+                if severity != "error" && EXPECTED_WARNINGS.contains(&summary.as_str()) {
+                    return None;
+                }
+                let at = match (file, line) {
+                    (Some(f), Some(l)) => format!(" ({f}:{l})"),
+                    _ => String::new(),
+                };
+                let head = self.paint(if severity == "error" { "31" } else { "33" }, severity);
+                let mut s = format!("    {head}: {summary}{at}");
+                for l in detail.lines().filter(|l| !l.trim().is_empty()).take(12) {
+                    s.push_str("\n      ");
+                    s.push_str(l);
+                }
+                s
+            }
+            RunEvent::Log { line, .. } => self.paint("2", &format!("    │ {line}")),
+            RunEvent::Note { message, .. } => format!("  note: {message}"),
+            RunEvent::LockLeft {
+                lock_id, command, ..
+            } => format!(
+                "  {}: Terraform left state lock {lock_id}; when no Terraform is running, release it with:\n    {command}",
+                self.paint("31", "lock")
+            ),
+            RunEvent::Check {
+                name,
+                status,
+                elapsed_s,
+                message,
+                ..
+            } => {
+                let m = message
+                    .as_ref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default();
+                format!(
+                    "  check {name} {} ({elapsed_s:.1}s){m}",
+                    self.status_word(step_status(*status))
+                )
+            }
+            RunEvent::PhaseEnd {
+                phase,
+                status,
+                changes,
+                reason,
+                elapsed_s,
+            } => {
+                let r = reason
+                    .as_ref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default();
+                format!(
+                    "phase {phase} {} {changes} ({elapsed_s:.1}s){r}",
+                    self.status_word(phase_status(*status))
+                )
+            }
+            RunEvent::Summary {
+                status,
+                exit_code,
+                ok,
+                failed,
+                skipped,
+                interrupted,
+                message,
+                journal,
+            } => {
+                let word = match status {
+                    RunStatus::Ok => "ok",
+                    RunStatus::Failed => "failed",
+                    RunStatus::Refused => "refused",
+                    RunStatus::Stopped => "stopped",
+                    RunStatus::Interrupted => "interrupted",
+                };
+                let m = message
+                    .as_ref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default();
+                format!(
+                    "{}{m}\n  {ok} ok, {failed} failed, {skipped} skipped, {interrupted} interrupted; exit {exit_code}; journal {journal}",
+                    self.status_word(word)
+                )
+            }
+        })
+    }
+}
+
+fn action_symbol(action: &str) -> &'static str {
+    match action {
+        "create" => "+",
+        "update" => "~",
+        "delete" => "-",
+        "replace" => "±",
+        "read" => "<",
+        _ => "·",
+    }
+}
+
+fn step_status(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Ok => "ok",
+        StepStatus::Failed => "failed",
+        StepStatus::Skipped => "skipped",
+        StepStatus::Interrupted => "interrupted",
+    }
+}
+
+fn phase_status(s: PhaseStatus) -> &'static str {
+    match s {
+        PhaseStatus::Ok => "ok",
+        PhaseStatus::Failed => "failed",
+        PhaseStatus::Skipped => "skipped",
+        PhaseStatus::Interrupted => "interrupted",
+    }
+}

@@ -1,0 +1,311 @@
+//! Running one Terraform command as a child process, with its output as typed messages.
+//!
+//! Why a process group of its own (`process_group(0)`): a Ctrl-C typed in the terminal must not
+//! reach Terraform directly, or a TUI in raw mode (where Ctrl-C is a key, not a signal) and the
+//! headless runner would behave differently. Instead the owner of the run asks for an interrupt
+//! through an [`Interrupt`] handle, and this module forwards it to the whole group as SIGINT, so
+//! Terraform stops cleanly and releases its state lock. A grace period follows; the group is
+//! killed only on a second request or when the grace runs out (the design used by cargo-nextest).
+
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{killpg, Signal};
+use nix::unistd::Pid;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::sync::watch;
+
+use super::command::{OutputKind, TfCommand};
+use super::json::{check_ui_version, parse_line, ChangeSummary, Diagnostic, TfMessage};
+use super::TerraformError;
+
+/// The default time Terraform gets to stop after SIGINT before its group is killed.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(20);
+
+/// A cloneable "please stop" button shared by the signal handler (or the TUI's key handler) and
+/// the runner. Each request increments a counter: the first asks nicely, the second insists.
+#[derive(Debug, Clone)]
+pub struct Interrupt {
+    tx: Arc<watch::Sender<u32>>,
+}
+
+impl Default for Interrupt {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Interrupt {
+    pub fn new() -> Self {
+        let (tx, _rx) = watch::channel(0);
+        Self { tx: Arc::new(tx) }
+    }
+
+    /// Ask the running command (and the run) to stop. Safe to call from any task.
+    pub fn request(&self) {
+        self.tx.send_modify(|n| *n = n.saturating_add(1));
+    }
+
+    /// How many times a stop was requested.
+    pub fn count(&self) -> u32 {
+        *self.tx.borrow()
+    }
+
+    pub fn is_requested(&self) -> bool {
+        self.count() > 0
+    }
+
+    /// Resolves once a stop has been requested (immediately if it already was).
+    pub async fn requested(&self) {
+        let mut rx = self.subscribe();
+        // The sender lives in `self`, so `wait_for` cannot fail while we hold `&self`.
+        let _ = rx.wait_for(|n| *n > 0).await;
+    }
+
+    fn subscribe(&self) -> watch::Receiver<u32> {
+        self.tx.subscribe()
+    }
+
+    /// Install SIGINT and SIGTERM handlers that call [`Interrupt::request`], for headless runs.
+    /// (The TUI calls `request` itself on the Ctrl-C key.) A third signal exits at once with 130
+    /// (Terraform's group has been killed by the second). Must be called inside a tokio runtime.
+    pub fn forward_signals(&self) -> std::io::Result<()> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut int = signal(SignalKind::interrupt())?;
+        let mut term = signal(SignalKind::terminate())?;
+        let me = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    s = int.recv() => if s.is_none() { break },
+                    s = term.recv() => if s.is_none() { break },
+                }
+                me.request();
+                // Third request: the user means it, even if something is stuck.
+                if me.count() >= 3 {
+                    std::process::exit(130);
+                }
+            }
+        });
+        Ok(())
+    }
+}
+
+/// What one command did.
+#[derive(Debug, Clone, Default)]
+pub struct RunOutcome {
+    /// Exit code; `None` when killed by a signal.
+    pub exit_code: Option<i32>,
+    /// An interrupt was forwarded while this command ran.
+    pub interrupted: bool,
+    /// The group had to be killed (second request or grace expired).
+    pub killed: bool,
+    /// The last `change_summary` of the stream.
+    pub summary: Option<ChangeSummary>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// A state lock ID found in an error diagnostic.
+    pub lock_id: Option<String>,
+    /// Stdout, for document and text commands (empty for streams).
+    pub stdout: String,
+    pub elapsed: Duration,
+}
+
+impl RunOutcome {
+    /// Success, taking `-detailed-exitcode` into account (2 = changes present).
+    pub fn success(&self, cmd: &TfCommand) -> bool {
+        matches!(self.exit_code, Some(0)) || (cmd.detailed_exitcode && self.exit_code == Some(2))
+    }
+
+    /// The first error diagnostic, for one-line messages.
+    pub fn first_error(&self) -> Option<&Diagnostic> {
+        self.diagnostics.iter().find(|d| d.is_error())
+    }
+}
+
+/// Kills the group if the run future is dropped before the child exits (an aborted task must not
+/// leave a Terraform behind holding the state lock).
+struct GroupGuard {
+    pgid: Option<Pid>,
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Some(p) = self.pgid {
+            let _ = killpg(p, Signal::SIGKILL);
+        }
+    }
+}
+
+/// Run `cmd`, calling `on_msg` for each message as it arrives (stdout and stderr merged, in
+/// arrival order per stream). Returns when the child has exited and both pipes are drained.
+///
+/// If `interrupt` was already requested, the command is not started and the outcome says
+/// `interrupted`.
+pub async fn run(
+    cmd: &TfCommand,
+    interrupt: &Interrupt,
+    grace: Duration,
+    on_msg: &mut (dyn FnMut(&TfMessage) + Send),
+) -> Result<RunOutcome, TerraformError> {
+    let started = Instant::now();
+    let mut out = RunOutcome::default();
+    if interrupt.is_requested() {
+        out.interrupted = true;
+        return Ok(out);
+    }
+    let mut irq = interrupt.subscribe();
+    irq.borrow_and_update();
+
+    let mut command = tokio::process::Command::new(&cmd.program);
+    command
+        .args(&cmd.args)
+        .current_dir(&cmd.cwd)
+        .envs(cmd.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .env("TF_IN_AUTOMATION", "1")
+        .env("CHECKPOINT_DISABLE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true);
+    let mut child = command.spawn().map_err(|source| TerraformError::Spawn {
+        program: cmd.program.display().to_string(),
+        source,
+    })?;
+    let pgid = child.id().map(|id| Pid::from_raw(id as i32));
+    let mut guard = GroupGuard { pgid };
+
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(TerraformError::Io {
+            what: "terraform's output pipes".into(),
+            source: std::io::Error::other("pipe not captured"),
+        });
+    };
+    let mut stdout = BufReader::new(stdout).lines();
+    let mut stderr = BufReader::new(stderr).lines();
+    let (mut out_done, mut err_done) = (false, false);
+    let mut deadline: Option<tokio::time::Instant> = None;
+    let mut first_line = true;
+    let mut saw_lock_info = false;
+
+    let mut handle = |line: String, from_stdout: bool, out: &mut RunOutcome| {
+        if from_stdout && cmd.output != OutputKind::JsonStream {
+            out.stdout.push_str(&line);
+            out.stdout.push('\n');
+            if cmd.output == OutputKind::JsonDocument {
+                return;
+            }
+        }
+        let msg = if from_stdout && cmd.output == OutputKind::JsonStream {
+            parse_line(&line)
+        } else {
+            TfMessage::Text(line)
+        };
+        if from_stdout && first_line {
+            first_line = false;
+            if let TfMessage::Version { ui, .. } = &msg {
+                if let Err(v) = check_ui_version(ui) {
+                    on_msg(&TfMessage::Text(format!(
+                        "warning: Terraform's JSON UI version {v} is not 1.x; events may be incomplete"
+                    )));
+                }
+            }
+        }
+        match &msg {
+            TfMessage::ChangeSummary(s) => out.summary = Some(*s),
+            TfMessage::Diagnostic(d) => {
+                if d.is_error() && out.lock_id.is_none() {
+                    out.lock_id = d.lock_id();
+                }
+                out.diagnostics.push(d.clone());
+            }
+            TfMessage::Text(t) if t.contains("Lock Info:") => saw_lock_info = true,
+            TfMessage::Text(t) if saw_lock_info && out.lock_id.is_none() => {
+                // Text-mode lock errors (commands without -json) print the same Lock Info.
+                if let Some(id) = t.trim_start().strip_prefix("ID:") {
+                    out.lock_id = id.split_whitespace().next().map(str::to_string);
+                }
+            }
+            _ => {}
+        }
+        on_msg(&msg);
+    };
+
+    let status = loop {
+        tokio::select! {
+            l = stdout.next_line(), if !out_done => match l {
+                Ok(Some(l)) => handle(l, true, &mut out),
+                _ => out_done = true,
+            },
+            l = stderr.next_line(), if !err_done => match l {
+                Ok(Some(l)) => handle(l, false, &mut out),
+                _ => err_done = true,
+            },
+            c = irq.changed() => {
+                if c.is_err() { continue; }
+                let n = *irq.borrow_and_update();
+                if let Some(p) = pgid {
+                    if n >= 2 || out.interrupted {
+                        let _ = killpg(p, Signal::SIGKILL);
+                        out.killed = true;
+                    } else {
+                        let _ = killpg(p, Signal::SIGINT);
+                        deadline = Some(tokio::time::Instant::now() + grace);
+                    }
+                }
+                out.interrupted = true;
+            },
+            _ = sleep_until(deadline), if deadline.is_some() && !out.killed => {
+                if let Some(p) = pgid {
+                    let _ = killpg(p, Signal::SIGKILL);
+                }
+                out.killed = true;
+            },
+            s = child.wait(), if out_done && err_done => break s,
+        }
+    };
+    guard.pgid = None;
+    let status = status.map_err(|source| TerraformError::Io {
+        what: "waiting for terraform".into(),
+        source,
+    })?;
+    out.exit_code = status.code();
+    out.elapsed = started.elapsed();
+    Ok(out)
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Run a command that prints a document or text and return its stdout, failing with the first
+/// error diagnostic (or the last stderr line) as a one-line message.
+pub async fn run_capture(cmd: &TfCommand, interrupt: &Interrupt) -> Result<String, TerraformError> {
+    let mut last = String::new();
+    let out = run(cmd, interrupt, DEFAULT_GRACE, &mut |m| {
+        if let TfMessage::Text(t) = m {
+            if !t.trim().is_empty() {
+                last = t.trim().to_string();
+            }
+        }
+    })
+    .await?;
+    if out.success(cmd) {
+        Ok(out.stdout)
+    } else {
+        Err(TerraformError::Failed {
+            argv: cmd.argv_display().join(" "),
+            message: out.first_error().map(|d| d.summary.clone()).unwrap_or(last),
+        })
+    }
+}
+
+/// Is `dir` a directory Terraform has initialised (has `.terraform/`)?
+pub fn is_initialised(dir: &Path) -> bool {
+    dir.join(".terraform").is_dir()
+}
