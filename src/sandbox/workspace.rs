@@ -1,0 +1,3 @@
+//! placeholder
+pub struct Workspace;
+pub struct WorkspaceOptions;
