@@ -53,17 +53,3 @@ pub enum SandboxError {
         source: std::io::Error,
     },
 }
-
-impl SandboxError {
-    pub(crate) fn io(
-        action: &'static str,
-        path: impl Into<PathBuf>,
-    ) -> impl FnOnce(std::io::Error) -> SandboxError {
-        let path = path.into();
-        move |source| SandboxError::Io {
-            action,
-            path,
-            source,
-        }
-    }
-}
