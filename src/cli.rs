@@ -25,10 +25,11 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Some(Command::Validate(args)) => crate::sandbox::validate::run_validate(args).unwrap_or_else(|e| {
-            eprintln!("mobi-tui: {e:#}");
-            ExitCode::from(2)
-        }),
+        Some(Command::Validate(args)) => crate::sandbox::validate::run_validate(args)
+            .unwrap_or_else(|e| {
+                eprintln!("mobi-tui: {e:#}");
+                ExitCode::from(2)
+            }),
         None => ExitCode::SUCCESS,
     }
 }

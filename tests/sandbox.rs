@@ -254,13 +254,24 @@ fn init_validate_apply_then_plan_shows_no_changes() {
     assert!(init.status.success(), "init: {}", text(&init));
     let validate = tf(&ws, &["validate", "-no-color"]);
     assert!(validate.status.success(), "validate: {}", text(&validate));
-    let apply = tf(&ws, &["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let apply = tf(
+        &ws,
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+    );
     assert!(apply.status.success(), "apply: {}", text(&apply));
     let out = String::from_utf8_lossy(&apply.stdout);
     assert!(out.contains("Resources: 6 added"), "{out}");
     assert!(out.contains("db_ip = \"192.0.2."), "{out}");
-    let plan = tf(&ws, &["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
-    assert_eq!(plan.status.code(), Some(0), "second plan not empty: {}", text(&plan));
+    let plan = tf(
+        &ws,
+        &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
+    );
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "second plan not empty: {}",
+        text(&plan)
+    );
     assert!(ws.state_path().is_file(), "state lives in the sandbox");
     assert!(
         !tree.tf_path("envs/dev/.terraform.lock.hcl").exists(),
@@ -269,8 +280,16 @@ fn init_validate_apply_then_plan_shows_no_changes() {
 
     // State persists across prepares; reset deletes it.
     let again = tree.workspace();
-    let plan = tf(&again, &["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
-    assert_eq!(plan.status.code(), Some(0), "after re-prepare: {}", text(&plan));
+    let plan = tf(
+        &again,
+        &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
+    );
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "after re-prepare: {}",
+        text(&plan)
+    );
     Workspace::reset(tree.root(), "dev").unwrap();
     assert!(!ws.state_path().exists());
 }
@@ -341,7 +360,14 @@ fn validate_command_reports_terraform_diagnostics_with_real_paths() {
         let line = stdout
             .lines()
             .find(|l| l.contains(case.expect))
-            .unwrap_or_else(|| panic!("{}: no {:?} diagnostic: {}", case.name, case.expect, text(&out)));
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no {:?} diagnostic: {}",
+                    case.name,
+                    case.expect,
+                    text(&out)
+                )
+            });
         assert!(
             line.starts_with(&format!("{}:", real.display())) && line.contains(": error: "),
             "{}: diagnostic does not name {}: {line}",
@@ -366,7 +392,11 @@ fn validate_command_exit_2_on_bad_input() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("missing.toml"),
+        "{}",
+        text(&out)
+    );
 }
 
 /// Proves no network is needed: init, apply and plan inside a network namespace with only
@@ -390,7 +420,8 @@ fn works_without_network() {
         tf = terraform().display()
     );
     let mut cmd = std::process::Command::new("unshare");
-    cmd.args(["-n", "sh", "-c", &script]).current_dir(ws.env_dir());
+    cmd.args(["-n", "sh", "-c", &script])
+        .current_dir(ws.env_dir());
     for (k, v) in ws.command_env() {
         cmd.env(k, v);
     }

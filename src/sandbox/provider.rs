@@ -69,7 +69,8 @@ impl SandboxProvider {
         }
     }
 
-    fn schema(&self) -> Result<Arc<ProviderSchema>, Status> {
+    /// The parsed schema (an error message if the embedded file is unreadable).
+    fn schema(&self) -> Result<Arc<ProviderSchema>, String> {
         self.schema
             .get_or_init(|| {
                 ProviderSchema::load(self.info)
@@ -77,7 +78,6 @@ impl SandboxProvider {
                     .map_err(|e| e.to_string())
             })
             .clone()
-            .map_err(Status::internal)
     }
 
     fn resource(
@@ -87,7 +87,7 @@ impl SandboxProvider {
     ) -> Result<(Arc<ProviderSchema>, SchemaDef), pb::Diagnostic> {
         let schema = self
             .schema()
-            .map_err(|s| error("Sandbox schema unavailable", s.message()))?;
+            .map_err(|s| error("Sandbox schema unavailable", s))?;
         let map = match kind {
             "data source" => &schema.data_sources,
             "ephemeral resource" => &schema.ephemeral_resources,
@@ -141,7 +141,7 @@ impl Provider for SandboxProvider {
         _: Request<pb::get_metadata::Request>,
     ) -> Res<pb::get_metadata::Response> {
         use pb::get_metadata as m;
-        let s = self.schema()?;
+        let s = self.schema().map_err(Status::internal)?;
         Ok(Response::new(m::Response {
             server_capabilities: Some(super::schema::server_capabilities()),
             resources: s
@@ -178,7 +178,9 @@ impl Provider for SandboxProvider {
         &self,
         _: Request<pb::get_provider_schema::Request>,
     ) -> Res<pb::get_provider_schema::Response> {
-        Ok(Response::new(self.schema()?.to_proto()))
+        Ok(Response::new(
+            self.schema().map_err(Status::internal)?.to_proto(),
+        ))
     }
 
     async fn validate_provider_config(
@@ -485,7 +487,7 @@ impl Provider for SandboxProvider {
         _: Request<pb::get_functions::Request>,
     ) -> Res<pb::get_functions::Response> {
         Ok(Response::new(pb::get_functions::Response {
-            functions: self.schema()?.functions_proto(),
+            functions: self.schema().map_err(Status::internal)?.functions_proto(),
             diagnostics: Vec::new(),
         }))
     }
@@ -496,26 +498,26 @@ impl Provider for SandboxProvider {
     ) -> Res<pb::call_function::Response> {
         let req = req.into_inner();
         let fail = |text: String| {
-            Ok(Response::new(pb::call_function::Response {
+            Response::new(pb::call_function::Response {
                 result: None,
                 error: Some(pb::FunctionError {
                     text,
                     function_argument: None,
                 }),
-            }))
+            })
         };
-        let schema = self.schema()?;
+        let schema = self.schema().map_err(Status::internal)?;
         let Some(def) = schema.functions.get(&req.name) else {
-            return fail(format!(
+            return Ok(fail(format!(
                 "The sandbox provider has no function {:?}.",
                 req.name
-            ));
+            )));
         };
         let mut args = Vec::new();
         for a in &req.arguments {
             match value::decode(&a.msgpack) {
                 Ok(v) => args.push(v),
-                Err(e) => return fail(e),
+                Err(e) => return Ok(fail(e)),
             }
         }
         let first = args

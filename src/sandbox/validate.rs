@@ -38,9 +38,13 @@ pub struct ValidateArgs {
 /// Parses `250ms`, `1s`, `1.5s`, `2m`; a bare number is milliseconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
-    let n: f64 = num.parse().map_err(|_| format!("{s:?} is not a duration like 250ms or 1s"))?;
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration like 250ms or 1s"))?;
     let ms = match unit {
         "" | "ms" => n,
         "s" => n * 1000.0,
@@ -58,11 +62,13 @@ pub fn terraform_binary() -> anyhow::Result<PathBuf> {
     if let Some(p) = std::env::var_os("MOBI_TERRAFORM").filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(p));
     }
-    which::which("terraform").context("terraform not found on PATH (set MOBI_TERRAFORM to its path)")
+    which::which("terraform")
+        .context("terraform not found on PATH (set MOBI_TERRAFORM to its path)")
 }
 
 fn preset_env(path: &Path) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read preset {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read preset {}", path.display()))?;
     // TODO(owner): switch to `preset::load(path)` once it exists, for its richer messages.
     let p: crate::preset::Preset =
         toml::from_str(&text).with_context(|| format!("invalid preset {}", path.display()))?;
@@ -155,11 +161,19 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<bool> {
             workspace: Some(ws),
         }
     } else {
-        let dir = args.out.join("infra").join("terraform").join("envs").join(&env);
+        let dir = args
+            .out
+            .join("infra")
+            .join("terraform")
+            .join("envs")
+            .join(&env);
         anyhow::ensure!(dir.is_dir(), "no environment directory {}", dir.display());
         Site {
             dir,
-            env: vec![("CHECKPOINT_DISABLE".into(), "1".into()), ("TF_IN_AUTOMATION".into(), "1".into())],
+            env: vec![
+                ("CHECKPOINT_DISABLE".into(), "1".into()),
+                ("TF_IN_AUTOMATION".into(), "1".into()),
+            ],
             workspace: None,
         }
     };
@@ -178,7 +192,10 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<bool> {
         if diags.is_empty() {
             eprint!("{}", site.map_text(&String::from_utf8_lossy(&init.stderr)));
         }
-        eprintln!("mobi-tui validate: terraform init failed in {}", site.real_path(".").display());
+        eprintln!(
+            "mobi-tui validate: terraform init failed in {}",
+            site.real_path(".").display()
+        );
         return Ok(false);
     }
 
@@ -261,7 +278,9 @@ mod tests {
         let dev = concat!(env!("CARGO_MANIFEST_DIR"), "/presets/dev.toml");
         assert_eq!(preset_env(Path::new(dev)).unwrap(), "dev");
         let p = d.path().join("p.toml");
-        let text = std::fs::read_to_string(dev).unwrap().replacen("\"dev\"", "\"../x\"", 1);
+        let text = std::fs::read_to_string(dev)
+            .unwrap()
+            .replacen("\"dev\"", "\"../x\"", 1);
         std::fs::write(&p, text).unwrap();
         assert!(preset_env(&p).is_err());
         std::fs::write(&p, "[project]\nenv = \"dev\"\n").unwrap();

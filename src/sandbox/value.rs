@@ -660,7 +660,7 @@ mod tests {
         assert_eq!(encode(&unknown()), vec![0xd4, 0x00, 0x00]);
         assert!(is_unknown(&decode(&[0xd4, 0x00, 0x00]).unwrap()));
         assert_eq!(decode(&[]).unwrap(), Value::Nil);
-        assert!(decode(&[0xc1]).is_err());
+        assert!(decode(&[0x92, 0x01]).is_err());
     }
 
     #[test]

@@ -56,12 +56,20 @@ pub struct Workspace {
 
 fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> SandboxError {
     let path = path.to_path_buf();
-    move |source| SandboxError::Io { action, path, source }
+    move |source| SandboxError::Io {
+        action,
+        path,
+        source,
+    }
 }
 
 impl Workspace {
     /// Prepares (or refreshes) the sandbox for environment `env` of the tree in `repo_out_dir`.
-    pub fn prepare(repo_out_dir: &Path, env: &str, opts: &WorkspaceOptions) -> Result<Workspace, SandboxError> {
+    pub fn prepare(
+        repo_out_dir: &Path,
+        env: &str,
+        opts: &WorkspaceOptions,
+    ) -> Result<Workspace, SandboxError> {
         let real_tree = repo_out_dir.join("infra").join("terraform");
         if !real_tree.is_dir() {
             return Err(SandboxError::NoTree(real_tree));
@@ -86,7 +94,8 @@ impl Workspace {
 
         let exe = match &opts.provider_binary {
             Some(p) => p.clone(),
-            None => std::env::current_exe().map_err(io("locate", Path::new("the current executable")))?,
+            None => std::env::current_exe()
+                .map_err(io("locate", Path::new("the current executable")))?,
         };
         let refreshed = ensure_mirror(&sandbox.join("mirror"), &exe)?;
         if refreshed {
@@ -106,7 +115,10 @@ impl Workspace {
         write_if_changed(&override_path, override_text.as_bytes())?;
 
         let cli_config = sandbox.join("terraformrc");
-        write_if_changed(&cli_config, cli_config_text(&sandbox.join("mirror")).as_bytes())?;
+        write_if_changed(
+            &cli_config,
+            cli_config_text(&sandbox.join("mirror")).as_bytes(),
+        )?;
 
         Ok(Workspace {
             real_tree,
@@ -121,7 +133,11 @@ impl Workspace {
     /// Deletes the sandbox state of `env` (and its backup and lock), keeping the tree copy.
     pub fn reset(repo_out_dir: &Path, env: &str) -> Result<(), SandboxError> {
         let env_root = repo_out_dir.join(".mobi").join("sandbox").join(env);
-        for name in ["terraform.tfstate", "terraform.tfstate.backup", ".terraform.tfstate.lock.info"] {
+        for name in [
+            "terraform.tfstate",
+            "terraform.tfstate.backup",
+            ".terraform.tfstate.lock.info",
+        ] {
             let p = env_root.join(name);
             match fs::remove_file(&p) {
                 Ok(()) => {}
@@ -164,13 +180,20 @@ impl Workspace {
     /// every provider the same one.
     pub fn command_env(&self) -> Vec<(String, String)> {
         let mut env = vec![
-            ("TF_CLI_CONFIG_FILE".to_owned(), self.cli_config.to_string_lossy().into_owned()),
+            (
+                "TF_CLI_CONFIG_FILE".to_owned(),
+                self.cli_config.to_string_lossy().into_owned(),
+            ),
             ("CHECKPOINT_DISABLE".to_owned(), "1".to_owned()),
             ("TF_IN_AUTOMATION".to_owned(), "1".to_owned()),
             ("TF_INPUT".to_owned(), "0".to_owned()),
             (LATENCY_ENV.to_owned(), self.latency.as_millis().to_string()),
         ];
-        for unset in ["TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", super::plugin::PROVIDER_ENV] {
+        for unset in [
+            "TF_PLUGIN_CACHE_DIR",
+            "TF_DATA_DIR",
+            super::plugin::PROVIDER_ENV,
+        ] {
             env.push((unset.to_owned(), String::new()));
         }
         env
@@ -344,7 +367,10 @@ mod tests {
 
     #[test]
     fn normalize_handles_parent_dirs() {
-        assert_eq!(normalize(Path::new("/a/b/envs/dev/../../modules/x/main.tf")), Path::new("/a/b/modules/x/main.tf"));
+        assert_eq!(
+            normalize(Path::new("/a/b/envs/dev/../../modules/x/main.tf")),
+            Path::new("/a/b/modules/x/main.tf")
+        );
     }
 
     #[test]
@@ -357,14 +383,20 @@ mod tests {
         fs::write(src.path().join("envs/dev/.terraform.lock.hcl"), "l").unwrap();
         fs::write(src.path().join("envs/dev/old.tf"), "o").unwrap();
         sync_tree(src.path(), dst.path()).unwrap();
-        assert_eq!(fs::read_to_string(dst.path().join("envs/dev/main.tf")).unwrap(), "a");
+        assert_eq!(
+            fs::read_to_string(dst.path().join("envs/dev/main.tf")).unwrap(),
+            "a"
+        );
         assert!(!dst.path().join("envs/dev/terraform.tfstate").exists());
         assert!(!dst.path().join("envs/dev/.terraform.lock.hcl").exists());
         assert!(!dst.path().join("envs/dev/.terraform").exists());
         fs::remove_file(src.path().join("envs/dev/old.tf")).unwrap();
         fs::write(src.path().join("envs/dev/main.tf"), "b").unwrap();
         sync_tree(src.path(), dst.path()).unwrap();
-        assert_eq!(fs::read_to_string(dst.path().join("envs/dev/main.tf")).unwrap(), "b");
+        assert_eq!(
+            fs::read_to_string(dst.path().join("envs/dev/main.tf")).unwrap(),
+            "b"
+        );
         assert!(!dst.path().join("envs/dev/old.tf").exists());
     }
 
