@@ -5,10 +5,37 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::OnceLock;
 
 use mobi_tui::sandbox::{Workspace, WorkspaceOptions};
 
-const MOBI_TUI: &str = env!("CARGO_BIN_EXE_mobi-tui");
+/// The mobi-tui binary under test, pinned at first use.
+///
+/// `CARGO_BIN_EXE_mobi-tui` names a path in the target directory that other builds sharing that
+/// directory may replace at any moment; a hard link taken once keeps this run on the binary that
+/// cargo built for it, and the `validate --help` probe fails loudly if it was already replaced.
+fn mobi_tui() -> &'static Path {
+    static PINNED: OnceLock<PathBuf> = OnceLock::new();
+    PINNED.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sandbox-tests");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("test tmp dir");
+        let pinned = dir.join(format!("mobi-tui-{}", std::process::id()));
+        let built = env!("CARGO_BIN_EXE_mobi-tui");
+        if std::fs::hard_link(built, &pinned).is_err() {
+            std::fs::copy(built, &pinned).expect("copy the mobi-tui binary");
+        }
+        let probe = std::process::Command::new(&pinned)
+            .args(["validate", "--help"])
+            .output()
+            .expect("mobi-tui runs");
+        assert!(
+            probe.status.success(),
+            "{built} has no `validate` subcommand: replaced by another build sharing the target dir? rerun the tests"
+        );
+        pinned
+    })
+}
 const PRESET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/presets/dev.toml");
 
 fn terraform() -> PathBuf {
@@ -211,7 +238,7 @@ impl Tree {
 
     fn workspace(&self) -> Workspace {
         let opts = WorkspaceOptions {
-            provider_binary: Some(PathBuf::from(MOBI_TUI)),
+            provider_binary: Some(mobi_tui().to_owned()),
             ..Default::default()
         };
         Workspace::prepare(self.root(), "dev", &opts).expect("workspace prepares")
@@ -219,7 +246,7 @@ impl Tree {
 
     /// `mobi-tui validate --sandbox` on this tree.
     fn validate(&self) -> Output {
-        std::process::Command::new(MOBI_TUI)
+        std::process::Command::new(mobi_tui())
             .args(["validate", "--sandbox", "--preset", PRESET, "--out"])
             .arg(self.root())
             .env("MOBI_TERRAFORM", terraform())
@@ -384,7 +411,7 @@ fn validate_command_reports_terraform_diagnostics_with_real_paths() {
 fn validate_command_exit_2_on_bad_input() {
     let tree = Tree::new();
     let missing = tree.root().join("missing.toml");
-    let out = std::process::Command::new(MOBI_TUI)
+    let out = std::process::Command::new(mobi_tui())
         .args(["validate", "--sandbox", "--preset"])
         .arg(&missing)
         .arg("--out")
@@ -427,4 +454,76 @@ fn works_without_network() {
     }
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(0), "offline run: {}", text(&out));
+}
+
+/// `MOBI_SANDBOX_LATENCY_MS` makes applies slow enough to interrupt; SIGINT to terraform (what
+/// the TUI sends) stops the run cleanly: the providers survive the signal, Terraform stops them
+/// through the protocol, and the state is left unlocked for the next command.
+#[test]
+fn latency_and_interrupt() {
+    use std::io::{BufRead, BufReader};
+    use std::time::{Duration, Instant};
+
+    let tree = Tree::new();
+    let opts = WorkspaceOptions {
+        provider_binary: Some(mobi_tui().to_owned()),
+        latency: Duration::from_millis(4000),
+        ..Default::default()
+    };
+    let ws = Workspace::prepare(tree.root(), "dev", &opts).expect("workspace");
+    let init = tf(&ws, &["init", "-input=false", "-no-color"]);
+    assert!(init.status.success(), "init: {}", text(&init));
+
+    let mut cmd = std::process::Command::new(terraform());
+    cmd.args(["apply", "-auto-approve", "-input=false", "-no-color"])
+        .current_dir(ws.env_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in ws.command_env() {
+        cmd.env(k, v);
+    }
+    let started = Instant::now();
+    let mut child = cmd.spawn().expect("terraform apply starts");
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = Vec::new();
+    let mut interrupted_at = None;
+    for line in stdout.lines() {
+        let line = line.unwrap();
+        if interrupted_at.is_none() && line.contains("Creating...") {
+            // Only the terraform process this test started receives the signal.
+            let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+            nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+            interrupted_at = Some(started.elapsed());
+        }
+        seen.push(line);
+    }
+    let status = child.wait().unwrap();
+    let all = seen.join("\n");
+    let took = started.elapsed();
+    assert!(
+        interrupted_at.is_some(),
+        "apply never started creating: {all}"
+    );
+    assert!(
+        !status.success(),
+        "interrupted apply reported success: {all}"
+    );
+    assert!(all.contains("Interrupt received"), "{all}");
+    assert!(
+        took < Duration::from_secs(30),
+        "interrupt took {took:?}: {all}"
+    );
+    // The first plan alone sleeps 1 s per resource: latency really applies.
+    assert!(interrupted_at.unwrap() >= Duration::from_secs(1), "{all}");
+
+    let plan = tf(
+        &ws,
+        &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
+    );
+    assert_eq!(
+        plan.status.code(),
+        Some(2),
+        "plan after interrupt: {}",
+        text(&plan)
+    );
 }
