@@ -305,6 +305,35 @@ fn init_validate_apply_then_plan_shows_no_changes() {
         "the user's tree is never touched"
     );
 
+    // Import is refused with a diagnostic that says why.
+    let rm = tf(&ws, &["state", "rm", "-no-color", "random_password.db"]);
+    assert!(rm.status.success(), "state rm: {}", text(&rm));
+    let import = tf(
+        &ws,
+        &[
+            "import",
+            "-input=false",
+            "-no-color",
+            "random_password.db",
+            "x",
+        ],
+    );
+    assert!(
+        !import.status.success(),
+        "import succeeded: {}",
+        text(&import)
+    );
+    assert!(
+        text(&import).contains("Import is not available in the sandbox"),
+        "{}",
+        text(&import)
+    );
+    let apply = tf(
+        &ws,
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+    );
+    assert!(apply.status.success(), "re-apply: {}", text(&apply));
+
     // State persists across prepares; reset deletes it.
     let again = tree.workspace();
     let plan = tf(

@@ -45,6 +45,8 @@ pub enum SandboxError {
     NoTree(PathBuf),
     #[error("no environment directory {0}")]
     NoEnv(PathBuf),
+    #[error("invalid environment name {0:?} (a single folder name under envs/ is expected)")]
+    InvalidEnv(String),
     #[error("cannot {action} {path}: {source}")]
     Io {
         action: &'static str,

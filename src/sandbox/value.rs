@@ -490,6 +490,20 @@ fn fill_typed(ty: &Ty, name: &str, v: Value, faker: &Faker, path: &str) -> Value
                 })
                 .collect(),
         ),
+        // A known dynamic value is `[type JSON, value]`; unknowns may hide inside the value.
+        (Ty::Dynamic, Value::Array(mut pair)) if pair.len() == 2 => {
+            let inner = match &pair[0] {
+                Value::Binary(b) => serde_json::from_slice(b).ok(),
+                Value::String(s) => s.as_str().and_then(|s| serde_json::from_str(s).ok()),
+                _ => None,
+            }
+            .and_then(|j: Json| Ty::from_json(&j).ok());
+            if let Some(t) = inner {
+                let v = pair.pop().unwrap_or(Value::Nil);
+                pair.push(fill_typed(&t, name, v, faker, path));
+            }
+            Value::Array(pair)
+        }
         (_, v) => v,
     }
 }
@@ -744,6 +758,22 @@ mod tests {
         );
         let replanned = plan(block, proposed, Some(&applied));
         assert_eq!(replanned, applied);
+    }
+
+    #[test]
+    fn unknowns_inside_dynamic_values_are_filled() {
+        let ty = Ty::Dynamic;
+        let v = Value::Array(vec![
+            Value::Binary(br#"["object",{"a":"string"}]"#.to_vec()),
+            Value::Map(vec![(Value::from("a"), unknown())]),
+        ]);
+        let faker = Faker::new("t", b"", &Value::Nil);
+        let filled = fill_typed(&ty, "manifest", v, &faker, "");
+        let Value::Array(pair) = filled else { panic!() };
+        assert_eq!(
+            get(&pair[1], "a").and_then(Value::as_str),
+            Some("sandbox-a")
+        );
     }
 
     #[test]

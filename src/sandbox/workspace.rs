@@ -70,6 +70,10 @@ impl Workspace {
         env: &str,
         opts: &WorkspaceOptions,
     ) -> Result<Workspace, SandboxError> {
+        // The name becomes a path component under .mobi/sandbox: refuse anything that could escape.
+        if env.is_empty() || env == "." || env == ".." || env.contains(['/', '\\']) {
+            return Err(SandboxError::InvalidEnv(env.to_owned()));
+        }
         let real_tree = repo_out_dir.join("infra").join("terraform");
         if !real_tree.is_dir() {
             return Err(SandboxError::NoTree(real_tree));
@@ -398,6 +402,15 @@ mod tests {
             "b"
         );
         assert!(!dst.path().join("envs/dev/old.tf").exists());
+    }
+
+    #[test]
+    fn prepare_refuses_escaping_env_names() {
+        let d = tempfile::tempdir().unwrap();
+        for bad in ["", "..", "a/b"] {
+            let err = Workspace::prepare(d.path(), bad, &WorkspaceOptions::default()).unwrap_err();
+            assert!(matches!(err, SandboxError::InvalidEnv(_)), "{bad}: {err}");
+        }
     }
 
     #[test]
