@@ -108,7 +108,13 @@ fn plan_attr(a: &Attr, v: Value, prior: Option<&Value>) -> Value {
             *nesting == ObjNesting::Map,
             *nesting == ObjNesting::Single,
             v,
-            prior,
+            // Set elements have no stable position to pair with prior ones; Terraform's proposed
+            // state already carries prior computed values for matching elements.
+            if *nesting == ObjNesting::Set {
+                None
+            } else {
+                prior
+            },
             &|v, p| plan_object(attrs, &[], v, p),
         ),
         AttrKind::Typed(_) => v,
@@ -117,6 +123,11 @@ fn plan_attr(a: &Attr, v: Value, prior: Option<&Value>) -> Value {
 
 fn plan_block(b: &BlockType, v: Value, prior: Option<&Value>) -> Value {
     let single = matches!(b.nesting, BlockNesting::Single | BlockNesting::Group);
+    let prior = if b.nesting == BlockNesting::Set {
+        None
+    } else {
+        prior
+    };
     plan_nested(b.nesting == BlockNesting::Map, single, v, prior, &|v, p| {
         plan_object(&b.block.attrs, &b.block.blocks, v, p)
     })
