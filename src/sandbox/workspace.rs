@@ -101,13 +101,18 @@ impl Workspace {
             None => std::env::current_exe()
                 .map_err(io("locate", Path::new("the current executable")))?,
         };
-        let refreshed = ensure_mirror(&sandbox.join("mirror"), &exe)?;
-        if refreshed {
-            // The lock file records the hashes of the old binary: init must record new ones.
+        ensure_mirror(&sandbox.join("mirror"), &exe)?;
+        // The copy's lock file records the hashes of the binary that was in the mirror at its
+        // last init. The mirror is shared by every env, so each env remembers which binary its
+        // lock was made with and drops the lock when that changed; the next init records anew.
+        let stamp_path = env_root.join("providers.stamp");
+        let stamp = binary_stamp(&exe)?;
+        if fs::read_to_string(&stamp_path).ok().as_deref() != Some(stamp.as_str()) {
             let lock = env_dir.join(".terraform.lock.hcl");
             if lock.exists() {
                 fs::remove_file(&lock).map_err(io("remove", &lock))?;
             }
+            fs::write(&stamp_path, &stamp).map_err(io("write", &stamp_path))?;
         }
 
         let override_path = env_dir.join(BACKEND_OVERRIDE);
@@ -318,8 +323,24 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), SandboxError> {
     fs::write(path, bytes).map_err(io("write", path))
 }
 
+/// Identity of a binary build: size and modification time (cargo rewrites the file on rebuild).
+fn binary_stamp(exe: &Path) -> Result<String, SandboxError> {
+    let m = fs::metadata(exe).map_err(io("read", exe))?;
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    Ok(format!(
+        "{} {}.{:09}\n",
+        m.len(),
+        mtime.as_secs(),
+        mtime.subsec_nanos()
+    ))
+}
+
 /// Lays out the filesystem mirror with links to the running binary. Returns whether any entry was
-/// (re)created, i.e. whether the binary Terraform will hash has changed.
+/// (re)created.
 fn ensure_mirror(mirror: &Path, exe: &Path) -> Result<bool, SandboxError> {
     use std::os::unix::fs::MetadataExt as _;
     let exe_meta = fs::metadata(exe).map_err(io("read", exe))?;
