@@ -556,3 +556,188 @@ fn latency_and_interrupt() {
         text(&plan)
     );
 }
+
+/// A wider slice of what the platform tree uses (buckets, Redis, node pools, load balancer, DNS,
+/// secrets, IAM, registry, Kubernetes objects, a data source): apply then plan must be empty for
+/// every one of them, which exercises fakes for many more computed shapes.
+const PLATFORM: &str = r#"
+data "scaleway_account_project" "this" {
+  name = "default"
+}
+
+resource "scaleway_object_bucket" "media" {
+  name       = "mobi-media-dev"
+  project_id = data.scaleway_account_project.this.id
+  versioning {
+    enabled = true
+  }
+  lifecycle_rule {
+    enabled = true
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+  }
+}
+
+resource "scaleway_object_bucket_website_configuration" "front" {
+  bucket = scaleway_object_bucket.media.id
+  index_document {
+    suffix = "index.html"
+  }
+}
+
+resource "scaleway_redis_cluster" "cache" {
+  name      = "mobi-dev"
+  version   = "7.2.5"
+  node_type = "RED1-MICRO"
+  user_name = "mobi"
+  password  = random_password.db.result
+  private_network {
+    id = module.network.id
+  }
+}
+
+resource "scaleway_k8s_pool" "default" {
+  cluster_id  = scaleway_k8s_cluster.k.id
+  name        = "default"
+  node_type   = "DEV1-M"
+  size        = 1
+  autoscaling = true
+  min_size    = 1
+  max_size    = 3
+}
+
+resource "scaleway_lb_ip" "ingress" {}
+
+resource "scaleway_domain_record" "api" {
+  dns_zone = "example.com"
+  name     = "api"
+  type     = "A"
+  data     = scaleway_lb_ip.ingress.ip_address
+  ttl      = 300
+}
+
+resource "scaleway_secret" "db" {
+  name = "mobi-dev-db"
+}
+
+resource "scaleway_secret_version" "db" {
+  secret_id = scaleway_secret.db.id
+  data      = random_password.db.result
+}
+
+resource "scaleway_iam_application" "ci" {
+  name = "mobi-dev-ci"
+}
+
+resource "scaleway_iam_policy" "ci" {
+  name           = "mobi-dev-ci"
+  application_id = scaleway_iam_application.ci.id
+  rule {
+    project_ids          = [data.scaleway_account_project.this.id]
+    permission_set_names = ["ObjectStorageFullAccess"]
+  }
+}
+
+resource "scaleway_iam_api_key" "ci" {
+  application_id = scaleway_iam_application.ci.id
+}
+
+resource "scaleway_registry_namespace" "main" {
+  name = "mobi-dev"
+}
+
+resource "scaleway_rdb_database" "app" {
+  instance_id = scaleway_rdb_instance.db.id
+  name        = "mobi"
+}
+
+resource "kubernetes_namespace_v1" "app" {
+  metadata {
+    name = "mobi"
+  }
+}
+
+resource "kubernetes_secret_v1" "db" {
+  metadata {
+    name      = "db"
+    namespace = kubernetes_namespace_v1.app.metadata[0].name
+  }
+  data = {
+    url = "postgres://mobi@${scaleway_rdb_instance.db.private_network[0].ip}:${scaleway_rdb_instance.db.private_network[0].port}/mobi"
+  }
+}
+
+resource "kubernetes_service_v1" "backend" {
+  metadata {
+    name      = "backend"
+    namespace = kubernetes_namespace_v1.app.metadata[0].name
+  }
+  spec {
+    selector = { app = "backend" }
+    port {
+      port        = 80
+      target_port = "8000"
+    }
+  }
+}
+
+resource "kubernetes_ingress_v1" "backend" {
+  metadata {
+    name      = "backend"
+    namespace = kubernetes_namespace_v1.app.metadata[0].name
+  }
+  spec {
+    ingress_class_name = "nginx"
+    rule {
+      host = "api.example.com"
+      http {
+        path {
+          path = "/"
+          backend {
+            service {
+              name = kubernetes_service_v1.backend.metadata[0].name
+              port {
+                number = 80
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_horizontal_pod_autoscaler_v2" "backend" {
+  metadata {
+    name      = "backend"
+    namespace = kubernetes_namespace_v1.app.metadata[0].name
+  }
+  spec {
+    min_replicas = 1
+    max_replicas = 4
+    scale_target_ref {
+      api_version = "apps/v1"
+      kind        = "Deployment"
+      name        = kubernetes_deployment_v1.app.metadata[0].name
+    }
+  }
+}
+
+output "registry" {
+  value = scaleway_registry_namespace.main.endpoint
+}
+"#;
+
+#[test]
+fn platform_slice_apply_then_plan_is_empty() {
+    let tree = Tree::new();
+    tree.write("envs/dev/platform.tf", PLATFORM);
+    let ws = tree.workspace();
+    let init = tf(&ws, &["init", "-input=false", "-no-color"]);
+    assert!(init.status.success(), "init: {}", text(&init));
+    let apply = tf(&ws, &["apply", "-auto-approve", "-input=false", "-no-color"]);
+    assert!(apply.status.success(), "apply: {}", text(&apply));
+    let plan = tf(&ws, &["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
+    assert_eq!(plan.status.code(), Some(0), "second plan not empty: {}", text(&plan));
+}
