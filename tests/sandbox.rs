@@ -736,8 +736,19 @@ fn platform_slice_apply_then_plan_is_empty() {
     let ws = tree.workspace();
     let init = tf(&ws, &["init", "-input=false", "-no-color"]);
     assert!(init.status.success(), "init: {}", text(&init));
-    let apply = tf(&ws, &["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let apply = tf(
+        &ws,
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+    );
     assert!(apply.status.success(), "apply: {}", text(&apply));
-    let plan = tf(&ws, &["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
-    assert_eq!(plan.status.code(), Some(0), "second plan not empty: {}", text(&plan));
+    let plan = tf(
+        &ws,
+        &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
+    );
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "second plan not empty: {}",
+        text(&plan)
+    );
 }
