@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::engine::{BoxError, WorkspaceDirs};
 use crate::headless::{self, doctor::DoctorArgs, RunArgs, Wiring};
 use crate::preset;
 use crate::render::{self, writer::WriteOptions, RenderError};
@@ -21,17 +22,23 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 #[command(
     name = "mobi-tui",
     version,
-    about = "From an empty repository to a running Scaleway platform, phase by phase."
+    about = "From an empty repository to a running Scaleway platform, phase by phase.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Headless run flags (`mobi-tui --preset FILE ...`).
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render the Terraform tree for a preset (phase 1) into DIR.
     Generate(GenerateArgs),
+    /// Run `terraform validate` on the tree as it is on disk (offline with --sandbox).
+    Validate(crate::sandbox::validate::ValidateArgs),
     /// Check that Terraform, kubectl, credentials, the state bucket and the sandbox are ready.
     Doctor(DoctorArgs),
 }
@@ -101,8 +108,12 @@ where
     };
     let result = match cli.command {
         Some(Command::Generate(args)) => run_generate(&args),
+        Some(Command::Validate(args)) => Ok(crate::sandbox::validate::run_validate(args)),
         Some(Command::Doctor(args)) => Ok(headless::doctor::main(args)),
-        None if cli.run.preset.is_some() => Ok(headless::main(cli.run, wiring())),
+        None if cli.run.preset.is_some() => {
+            let wiring = wiring(&cli.run);
+            Ok(headless::main(cli.run, wiring))
+        }
         None => Err(Failure {
             code: EXIT_USAGE,
             message: "the wizard is not available in this build; run headless with --preset FILE".into(),
@@ -117,9 +128,32 @@ where
     }
 }
 
-/// The engine's injection points filled with the real renderer (phase 1).
-pub fn wiring() -> Wiring {
+/// The engine's injection points: the real renderer (phase 1), the sandbox workspace and the
+/// smoke checks (phase 14).
+pub fn wiring(args: &RunArgs) -> Wiring {
+    let options = crate::sandbox::WorkspaceOptions {
+        reset: false,
+        latency: args.sandbox_latency.unwrap_or_default(),
+        provider_binary: None,
+    };
+    // Reset once per run, not at every prepare (the engine prepares again after phase 1).
+    let reset_pending = std::sync::atomic::AtomicBool::new(args.sandbox_reset);
+    let sandbox = move |tree_root: &std::path::Path, env: &str| -> Result<WorkspaceDirs, BoxError> {
+        // The engine hands over DIR/infra/terraform; the workspace wants DIR.
+        let out = tree_root.parent().and_then(std::path::Path::parent).unwrap_or(tree_root);
+        if reset_pending.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            crate::sandbox::Workspace::reset(out, env)?;
+        }
+        let ws = crate::sandbox::Workspace::prepare(out, env, &options)?;
+        Ok(WorkspaceDirs {
+            root: ws.tree_dir().to_path_buf(),
+            env_dir: ws.env_dir().to_path_buf(),
+            env: ws.command_env(),
+            sandbox: true,
+        })
+    };
     Wiring {
+        sandbox: Some(Box::new(sandbox)),
         tree: Box::new(|preset: &preset::Preset, _preset_path: &std::path::Path, out: &std::path::Path| {
             let report = render::generate(preset, out, WriteOptions::default())?;
             Ok(format!(

@@ -25,7 +25,7 @@ use crate::engine::{
     SmokeChecks, TreeWriter, WorkspaceProvider,
 };
 use crate::phases::{Phase, PHASE_COUNT};
-use crate::preset::{Preset, PRESET_VERSION};
+use crate::preset::Preset;
 use crate::terraform::{self, Interrupt, TERRAFORM_BIN_ENV};
 
 pub use report::Reporter;
@@ -66,6 +66,13 @@ pub struct RunArgs {
     /// Seconds Terraform gets to stop after an interrupt before it is killed.
     #[arg(long, value_name = "SECONDS", default_value_t = 20)]
     pub grace: u64,
+    /// Simulated latency per sandbox provider operation (e.g. `1s`, `250ms`), to watch progress
+    /// panes and interrupts at realistic speed.
+    #[arg(long, value_name = "DURATION", value_parser = crate::sandbox::validate::parse_duration, requires = "sandbox")]
+    pub sandbox_latency: Option<std::time::Duration>,
+    /// Discard this env's sandbox state before the run.
+    #[arg(long, requires = "sandbox")]
+    pub sandbox_reset: bool,
 }
 
 /// The parts owned by other modules, injected so this module works before they land.

@@ -1,1 +1,57 @@
-//! (not yet written)
+//! Stand-in Terraform providers and the scratch workspace that lets the real `terraform` binary
+//! validate, plan and apply a generated tree offline.
+//!
+//! Design: the mobi-tui binary doubles as every provider the generated tree needs. Terraform
+//! launches providers from a filesystem mirror whose entries are links to `current_exe()`, named
+//! `terraform-provider-<type>_v<version>`; [`run_as_plugin_if_launched`] (first line of `main`)
+//! recognises that launch and serves the provider's real schema (vendored under `schemas/`) over
+//! plugin protocol 6. Terraform core then does every configuration check itself (unknown or
+//! missing arguments, wrong types, block/attribute mix-ups, item counts), exactly as it would with
+//! the real providers. Plans and applies return deterministic fakes for computed values, so a
+//! second plan after an apply shows no changes.
+//!
+//! Not reproduced: what real providers check beyond the schema (enum/regex validators, conflicting
+//! arguments, plan-time defaults, forced replacement), imports, resource identity, list resources
+//! and actions. mobi-tui's own preset validation must stay strict to catch those earlier.
+//!
+//! Map: [`catalog`] (which providers, which versions), [`schema`] (JSON schema model and protocol
+//! conversion), [`value`] (plan/apply/upgrade on msgpack values, fakes), [`provider`] (the gRPC
+//! service), [`plugin`] (handshake, AutoMTLS, server), [`controller`] (go-plugin shutdown),
+//! [`workspace`] (scratch tree, mirror, CLI config), [`validate`] (`mobi-tui validate`).
+
+pub mod catalog;
+pub mod controller;
+pub mod plugin;
+pub mod provider;
+pub mod schema;
+pub mod validate;
+pub mod value;
+pub mod workspace;
+
+pub use plugin::run_as_plugin_if_launched;
+pub use workspace::{Workspace, WorkspaceOptions};
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the sandbox, each with a one-line message naming the path or
+/// the provider involved.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("embedded provider schema unreadable: {0}")]
+    Schema(String),
+    #[error("provider plugin: {0}")]
+    Plugin(String),
+    #[error("no Terraform tree at {0} (expected infra/terraform)")]
+    NoTree(PathBuf),
+    #[error("no environment directory {0}")]
+    NoEnv(PathBuf),
+    #[error("invalid environment name {0:?} (a single folder name under envs/ is expected)")]
+    InvalidEnv(String),
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}

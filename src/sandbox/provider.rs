@@ -1,0 +1,660 @@
+//! The stand-in provider: the tfplugin6 `Provider` service over the embedded schema.
+//!
+//! Terraform core does every configuration check from the schema, so validation here accepts
+//! everything. What the real providers check beyond the schema (enum and regex validators,
+//! conflicting arguments, plan-time defaults, forced replacement) is not reproduced.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use magma_protocol::tfplugin6 as pb;
+use pb::provider_server::Provider;
+use rmpv::Value;
+use tonic::{Request, Response, Status};
+
+use super::catalog::ProviderInfo;
+use super::schema::{ProviderSchema, SchemaDef, Ty};
+use super::value::{self, Faker, Fill};
+
+/// One provider served by this process.
+pub struct SandboxProvider {
+    info: &'static ProviderInfo,
+    /// Parsed on first use: Terraform starts each provider two or three times per command and
+    /// some starts only ask for metadata, so nothing is parsed before it is needed.
+    schema: OnceLock<Result<Arc<ProviderSchema>, String>>,
+    /// Simulated latency of an apply (a quarter of it for a plan), so progress displays and
+    /// interrupts can be exercised.
+    latency: Duration,
+    /// Fired by `StopProvider`, so long simulated applies end early like real ones would.
+    stop: Arc<tokio::sync::Notify>,
+}
+
+fn error(summary: impl Into<String>, detail: impl Into<String>) -> pb::Diagnostic {
+    pb::Diagnostic {
+        severity: pb::diagnostic::Severity::Error as i32,
+        summary: summary.into(),
+        detail: detail.into(),
+        attribute: None,
+    }
+}
+
+fn dv(v: &Value) -> Option<pb::DynamicValue> {
+    Some(pb::DynamicValue {
+        msgpack: value::encode(v),
+        json: Vec::new(),
+    })
+}
+
+/// Decodes a `DynamicValue` (msgpack, or JSON for the odd client that sends it).
+fn decode_dv(d: Option<&pb::DynamicValue>, ty_block: Option<&SchemaDef>) -> Result<Value, String> {
+    match d {
+        None => Ok(Value::Nil),
+        Some(d) if !d.msgpack.is_empty() => value::decode(&d.msgpack),
+        Some(d) if !d.json.is_empty() => {
+            let j: serde_json::Value =
+                serde_json::from_slice(&d.json).map_err(|e| format!("invalid JSON value: {e}"))?;
+            Ok(ty_block.map_or(Value::Nil, |s| value::json_to_block(&s.block, &j)))
+        }
+        Some(_) => Ok(Value::Nil),
+    }
+}
+
+impl SandboxProvider {
+    pub fn new(info: &'static ProviderInfo, latency: Duration) -> SandboxProvider {
+        SandboxProvider {
+            info,
+            schema: OnceLock::new(),
+            latency,
+            stop: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+
+    /// The parsed schema (an error message if the embedded file is unreadable).
+    fn schema(&self) -> Result<Arc<ProviderSchema>, String> {
+        self.schema
+            .get_or_init(|| {
+                ProviderSchema::load(self.info)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+    }
+
+    fn resource(
+        &self,
+        kind: &str,
+        type_name: &str,
+    ) -> Result<(Arc<ProviderSchema>, SchemaDef), pb::Diagnostic> {
+        let schema = self
+            .schema()
+            .map_err(|s| error("Sandbox schema unavailable", s))?;
+        let map = match kind {
+            "data source" => &schema.data_sources,
+            "ephemeral resource" => &schema.ephemeral_resources,
+            _ => &schema.resources,
+        };
+        let def = map.get(type_name).cloned().ok_or_else(|| {
+            error(
+                format!("Unknown {kind} type"),
+                format!(
+                    "The sandbox {} provider has no {kind} named {type_name:?}.",
+                    self.info.type_name
+                ),
+            )
+        })?;
+        Ok((schema, def))
+    }
+
+    async fn simulate(&self, fraction: u32) {
+        let d = self.latency / fraction;
+        if !d.is_zero() {
+            tokio::select! {
+                _ = tokio::time::sleep(d) => {}
+                _ = self.stop.notified() => {}
+            }
+        }
+    }
+}
+
+/// `region/id` -> `id`, as the real `id_from_*` functions do.
+fn strip_location(id: &str) -> &str {
+    id.split_once('/').map_or(id, |(_, rest)| rest)
+}
+
+/// `fr-par-1/id` -> `fr-par`, `fr-par/id` -> `fr-par`.
+fn region_of(id: &str) -> String {
+    let loc = id.split_once('/').map_or(id, |(l, _)| l);
+    match loc.rsplit_once('-') {
+        Some((region, n)) if n.chars().all(|c| c.is_ascii_digit()) && region.contains('-') => {
+            region.to_owned()
+        }
+        _ => loc.to_owned(),
+    }
+}
+
+type Res<T> = Result<Response<T>, Status>;
+
+#[tonic::async_trait]
+impl Provider for SandboxProvider {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> Res<pb::get_metadata::Response> {
+        use pb::get_metadata as m;
+        let s = self.schema().map_err(Status::internal)?;
+        Ok(Response::new(m::Response {
+            server_capabilities: Some(super::schema::server_capabilities()),
+            resources: s
+                .resources
+                .keys()
+                .map(|k| m::ResourceMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
+            data_sources: s
+                .data_sources
+                .keys()
+                .map(|k| m::DataSourceMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
+            ephemeral_resources: s
+                .ephemeral_resources
+                .keys()
+                .map(|k| m::EphemeralMetadata {
+                    type_name: k.clone(),
+                })
+                .collect(),
+            functions: s
+                .functions
+                .keys()
+                .map(|k| m::FunctionMetadata { name: k.clone() })
+                .collect(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> Res<pb::get_provider_schema::Response> {
+        Ok(Response::new(
+            self.schema().map_err(Status::internal)?.to_proto(),
+        ))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        _: Request<pb::validate_provider_config::Request>,
+    ) -> Res<pb::validate_provider_config::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        _: Request<pb::validate_resource_config::Request>,
+    ) -> Res<pb::validate_resource_config::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        _: Request<pb::validate_data_resource_config::Request>,
+    ) -> Res<pb::validate_data_resource_config::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> Res<pb::upgrade_resource_state::Response> {
+        let req = req.into_inner();
+        let mut resp = pb::upgrade_resource_state::Response::default();
+        let (_, def) = match self.resource("resource", &req.type_name) {
+            Ok(x) => x,
+            Err(d) => {
+                resp.diagnostics.push(d);
+                return Ok(Response::new(resp));
+            }
+        };
+        let raw = req.raw_state.unwrap_or_default();
+        if raw.json.is_empty() {
+            if !raw.flatmap.is_empty() {
+                resp.diagnostics.push(error(
+                    "Legacy state not supported",
+                    "The sandbox reads only JSON resource state; delete the sandbox state and apply again.",
+                ));
+            }
+            return Ok(Response::new(resp));
+        }
+        match serde_json::from_slice::<serde_json::Value>(&raw.json) {
+            Ok(j) => resp.upgraded_state = dv(&value::json_to_block(&def.block, &j)),
+            Err(e) => resp.diagnostics.push(error(
+                "Unreadable resource state",
+                format!("{}: {e}", req.type_name),
+            )),
+        }
+        Ok(Response::new(resp))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Res<pb::get_resource_identity_schemas::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        _: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Res<pb::upgrade_resource_identity::Response> {
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity: None,
+            diagnostics: vec![error(
+                "Resource identity not supported",
+                "The sandbox declares no identity schemas.",
+            )],
+        }))
+    }
+
+    async fn configure_provider(
+        &self,
+        _: Request<pb::configure_provider::Request>,
+    ) -> Res<pb::configure_provider::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> Res<pb::read_resource::Response> {
+        // Nothing drifts in the sandbox: the state is what was applied.
+        let req = req.into_inner();
+        Ok(Response::new(pb::read_resource::Response {
+            new_state: req.current_state,
+            private: req.private,
+            ..Default::default()
+        }))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> Res<pb::plan_resource_change::Response> {
+        self.simulate(4).await;
+        let req = req.into_inner();
+        let mut resp = pb::plan_resource_change::Response {
+            planned_private: req.prior_private.clone(),
+            ..Default::default()
+        };
+        let (_, def) = match self.resource("resource", &req.type_name) {
+            Ok(x) => x,
+            Err(d) => {
+                resp.diagnostics.push(d);
+                return Ok(Response::new(resp));
+            }
+        };
+        let decoded = decode_dv(req.proposed_new_state.as_ref(), Some(&def))
+            .and_then(|p| Ok((p, decode_dv(req.prior_state.as_ref(), Some(&def))?)));
+        match decoded {
+            Ok((proposed, prior)) => {
+                let prior = (!prior.is_nil()).then_some(&prior);
+                resp.planned_state = dv(&value::plan(&def.block, proposed, prior));
+            }
+            Err(e) => resp.diagnostics.push(error("Invalid plan request", e)),
+        }
+        Ok(Response::new(resp))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> Res<pb::apply_resource_change::Response> {
+        self.simulate(1).await;
+        let req = req.into_inner();
+        let mut resp = pb::apply_resource_change::Response {
+            private: req.planned_private.clone(),
+            ..Default::default()
+        };
+        let (_, def) = match self.resource("resource", &req.type_name) {
+            Ok(x) => x,
+            Err(d) => {
+                resp.diagnostics.push(d);
+                return Ok(Response::new(resp));
+            }
+        };
+        match decode_dv(req.planned_state.as_ref(), Some(&def)) {
+            Ok(planned) => {
+                let config = req
+                    .config
+                    .as_ref()
+                    .map(|c| c.msgpack.as_slice())
+                    .unwrap_or_default();
+                let faker = Faker::new(&req.type_name, config, &planned);
+                resp.new_state = dv(&value::fill(&def.block, planned, &faker, Fill::Unknowns));
+            }
+            Err(e) => resp.diagnostics.push(error("Invalid apply request", e)),
+        }
+        Ok(Response::new(resp))
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> Res<pb::import_resource_state::Response> {
+        let req = req.into_inner();
+        Ok(Response::new(pb::import_resource_state::Response {
+            diagnostics: vec![error(
+                "Import is not available in the sandbox",
+                format!(
+                    "The sandbox {} provider has no real objects to import {} {:?} from; \
+                     remove the import block or run against the real provider.",
+                    self.info.type_name, req.type_name, req.id
+                ),
+            )],
+            ..Default::default()
+        }))
+    }
+
+    async fn move_resource_state(
+        &self,
+        _: Request<pb::move_resource_state::Request>,
+    ) -> Res<pb::move_resource_state::Response> {
+        Ok(Response::new(pb::move_resource_state::Response {
+            diagnostics: vec![error("Moving state is not available in the sandbox", "")],
+            ..Default::default()
+        }))
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> Res<pb::read_data_source::Response> {
+        let req = req.into_inner();
+        let mut resp = pb::read_data_source::Response::default();
+        match self.resource("data source", &req.type_name) {
+            Ok((_, def)) => match decode_dv(req.config.as_ref(), Some(&def)) {
+                Ok(config) => {
+                    let bytes = req
+                        .config
+                        .as_ref()
+                        .map(|c| c.msgpack.as_slice())
+                        .unwrap_or_default();
+                    let faker = Faker::new(&req.type_name, bytes, &config);
+                    resp.state = dv(&value::fill(
+                        &def.block,
+                        config,
+                        &faker,
+                        Fill::UnknownsAndComputedNulls,
+                    ));
+                }
+                Err(e) => resp
+                    .diagnostics
+                    .push(error("Invalid data source request", e)),
+            },
+            Err(d) => resp.diagnostics.push(d),
+        }
+        Ok(Response::new(resp))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        _: Request<pb::generate_resource_config::Request>,
+    ) -> Res<pb::generate_resource_config::Response> {
+        Ok(Response::new(pb::generate_resource_config::Response {
+            config: None,
+            diagnostics: vec![error(
+                "Config generation is not available in the sandbox",
+                "",
+            )],
+        }))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        _: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Res<pb::validate_ephemeral_resource_config::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Res<pb::open_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let mut resp = pb::open_ephemeral_resource::Response::default();
+        match self.resource("ephemeral resource", &req.type_name) {
+            Ok((_, def)) => match decode_dv(req.config.as_ref(), Some(&def)) {
+                Ok(config) => {
+                    let bytes = req
+                        .config
+                        .as_ref()
+                        .map(|c| c.msgpack.as_slice())
+                        .unwrap_or_default();
+                    let faker = Faker::new(&req.type_name, bytes, &config);
+                    resp.result = dv(&value::fill(
+                        &def.block,
+                        config,
+                        &faker,
+                        Fill::UnknownsAndComputedNulls,
+                    ));
+                }
+                Err(e) => resp
+                    .diagnostics
+                    .push(error("Invalid ephemeral resource request", e)),
+            },
+            Err(d) => resp.diagnostics.push(d),
+        }
+        Ok(Response::new(resp))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Res<pb::renew_ephemeral_resource::Response> {
+        Ok(Response::new(pb::renew_ephemeral_resource::Response {
+            private: req.into_inner().private,
+            ..Default::default()
+        }))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        _: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Res<pb::close_ephemeral_resource::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    type ListResourceStream = futures::stream::Empty<Result<pb::list_resource::Event, Status>>;
+
+    async fn list_resource(
+        &self,
+        _: Request<pb::list_resource::Request>,
+    ) -> Res<Self::ListResourceStream> {
+        // List resources are not declared in the served schema, so Terraform never asks.
+        Ok(Response::new(futures::stream::empty()))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        _: Request<pb::validate_list_resource_config::Request>,
+    ) -> Res<pb::validate_list_resource_config::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> Res<pb::get_functions::Response> {
+        Ok(Response::new(pb::get_functions::Response {
+            functions: self.schema().map_err(Status::internal)?.functions_proto(),
+            diagnostics: Vec::new(),
+        }))
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Res<pb::call_function::Response> {
+        let req = req.into_inner();
+        let fail = |text: String| {
+            Response::new(pb::call_function::Response {
+                result: None,
+                error: Some(pb::FunctionError {
+                    text,
+                    function_argument: None,
+                }),
+            })
+        };
+        let schema = self.schema().map_err(Status::internal)?;
+        let Some(def) = schema.functions.get(&req.name) else {
+            return Ok(fail(format!(
+                "The sandbox provider has no function {:?}.",
+                req.name
+            )));
+        };
+        let mut args = Vec::new();
+        for a in &req.arguments {
+            match value::decode(&a.msgpack) {
+                Ok(v) => args.push(v),
+                Err(e) => return Ok(fail(e)),
+            }
+        }
+        let first = args
+            .first()
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let result = match req.name.as_str() {
+            n if n.starts_with("id_from_") => Value::from(strip_location(&first)),
+            n if n.starts_with("region_from_") => Value::from(region_of(&first)),
+            "manifest_encode" => Value::from("# sandbox manifest\n"),
+            _ => match &def.ret {
+                // An empty object is a plausible decoded manifest and needs no YAML parser.
+                Ty::Dynamic if req.name == "manifest_decode_multi" => Value::Array(vec![
+                    Value::Binary(br#"["tuple",[]]"#.to_vec()),
+                    Value::Array(vec![]),
+                ]),
+                Ty::Dynamic => Value::Array(vec![
+                    Value::Binary(br#"["object",{}]"#.to_vec()),
+                    Value::Map(vec![]),
+                ]),
+                ty => {
+                    let seed: Vec<u8> = req
+                        .arguments
+                        .iter()
+                        .flat_map(|a| a.msgpack.clone())
+                        .collect();
+                    Faker::new(&req.name, &seed, &Value::Nil).fake(ty, &req.name, "")
+                }
+            },
+        };
+        Ok(Response::new(pb::call_function::Response {
+            result: dv(&result),
+            error: None,
+        }))
+    }
+
+    async fn validate_state_store_config(
+        &self,
+        _: Request<pb::validate_state_store::Request>,
+    ) -> Res<pb::validate_state_store::Response> {
+        Err(Status::unimplemented("the sandbox serves no state stores"))
+    }
+
+    async fn configure_state_store(
+        &self,
+        _: Request<pb::configure_state_store::Request>,
+    ) -> Res<pb::configure_state_store::Response> {
+        Err(Status::unimplemented("the sandbox serves no state stores"))
+    }
+
+    type ReadStateBytesStream =
+        futures::stream::Empty<Result<pb::read_state_bytes::Response, Status>>;
+
+    async fn read_state_bytes(
+        &self,
+        _: Request<pb::read_state_bytes::Request>,
+    ) -> Res<Self::ReadStateBytesStream> {
+        Err(Status::unimplemented("the sandbox serves no state stores"))
+    }
+
+    async fn write_state_bytes(
+        &self,
+        _: Request<tonic::Streaming<pb::write_state_bytes::RequestChunk>>,
+    ) -> Res<pb::write_state_bytes::Response> {
+        Err(Status::unimplemented("the sandbox serves no state stores"))
+    }
+
+    async fn lock_state(
+        &self,
+        _: Request<pb::lock_state::Request>,
+    ) -> Res<pb::lock_state::Response> {
+        Err(Status::unimplemented("the sandbox serves no state stores"))
+    }
+
+    async fn unlock_state(
+        &self,
+        _: Request<pb::unlock_state::Request>,
+    ) -> Res<pb::unlock_state::Response> {
+        Err(Status::unimplemented("the sandbox serves no state stores"))
+    }
+
+    async fn get_states(
+        &self,
+        _: Request<pb::get_states::Request>,
+    ) -> Res<pb::get_states::Response> {
+        Err(Status::unimplemented("the sandbox serves no state stores"))
+    }
+
+    async fn delete_state(
+        &self,
+        _: Request<pb::delete_state::Request>,
+    ) -> Res<pb::delete_state::Response> {
+        Err(Status::unimplemented("the sandbox serves no state stores"))
+    }
+
+    async fn plan_action(
+        &self,
+        _: Request<pb::plan_action::Request>,
+    ) -> Res<pb::plan_action::Response> {
+        Err(Status::unimplemented("the sandbox serves no actions"))
+    }
+
+    type InvokeActionStream = futures::stream::Empty<Result<pb::invoke_action::Event, Status>>;
+
+    async fn invoke_action(
+        &self,
+        _: Request<pb::invoke_action::Request>,
+    ) -> Res<Self::InvokeActionStream> {
+        Err(Status::unimplemented("the sandbox serves no actions"))
+    }
+
+    async fn validate_action_config(
+        &self,
+        _: Request<pb::validate_action_config::Request>,
+    ) -> Res<pb::validate_action_config::Response> {
+        Err(Status::unimplemented("the sandbox serves no actions"))
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> Res<pb::stop_provider::Response> {
+        self.stop.notify_waiters();
+        Ok(Response::new(Default::default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_functions_strip_and_find_location() {
+        assert_eq!(strip_location("fr-par/abc"), "abc");
+        assert_eq!(strip_location("abc"), "abc");
+        assert_eq!(region_of("fr-par-1/abc"), "fr-par");
+        assert_eq!(region_of("nl-ams/abc"), "nl-ams");
+    }
+}
