@@ -4,6 +4,8 @@
 
 locals {
   s3_endpoint = "https://s3.${var.region}.scw.cloud"
+  # Buckets take S3 tags (a map); the other Scaleway resources take "key:value" strings.
+  bucket_tags = { for t in var.tags : split(":", t)[0] => try(split(":", t)[1], "") }
 }
 
 resource "scaleway_object_bucket" "media" {
@@ -11,7 +13,7 @@ resource "scaleway_object_bucket" "media" {
   project_id    = var.project_id
   region        = var.region
   force_destroy = var.force_destroy
-  tags          = var.tags
+  tags          = local.bucket_tags
 
   versioning {
     enabled = var.versioning_enabled
@@ -57,7 +59,7 @@ resource "scaleway_object_bucket" "frontend" {
   project_id    = var.project_id
   region        = var.region
   force_destroy = var.force_destroy
-  tags          = var.tags
+  tags          = local.bucket_tags
 
   versioning {
     enabled = false

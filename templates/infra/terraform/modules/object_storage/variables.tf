@@ -75,6 +75,6 @@ variable "force_destroy" {
 
 variable "tags" {
   type        = list(string)
-  description = "Scaleway tags added to the IAM resources."
+  description = "Tags as \"key:value\" strings: added to the IAM resources, and to the buckets as S3 tags."
   default     = []
 }
