@@ -1,0 +1,187 @@
+//! `mobi-tui smoke`: the checklist from the command line.
+//!
+//! Exit codes: 0 when every check that was not skipped passed, 1 when any failed, 2 for bad input
+//! (a one-line message naming the file, output, field or variable).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::{report, run_checks, CheckContext, Options, Outputs, Settings, SmokeError, Status};
+use crate::preset::{Preset, PRESET_VERSION};
+
+/// Arguments of `mobi-tui smoke`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SmokeArgs {
+    /// Preset file of the environment to check.
+    #[arg(long, value_name = "FILE")]
+    pub preset: PathBuf,
+    /// Folder the Terraform tree was generated into; outputs are read with
+    /// `terraform output -json` in DIR/infra/terraform/envs/<env>.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+    /// Read the outputs from FILE (the JSON of `terraform output -json`) instead.
+    #[arg(long, value_name = "FILE")]
+    pub outputs: Option<PathBuf>,
+    /// Also probe PostgreSQL and Redis from this machine (needs network access to them).
+    #[arg(long)]
+    pub direct: bool,
+    /// Write a JUnit XML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print one JSON object per line instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Sandbox run: nothing is live, so every check is reported skipped.
+    #[arg(long)]
+    pub sandbox: bool,
+}
+
+/// Reads and parses the preset strictly; the message names the file and the line.
+pub fn load_preset(path: &Path) -> Result<Preset, SmokeError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| SmokeError::Preset {
+        file: file.clone(),
+        message: e.to_string(),
+    })?;
+    let preset: Preset = toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| {
+                format!(
+                    "line {}: ",
+                    text[..s.start.min(text.len())].lines().count().max(1)
+                )
+            })
+            .unwrap_or_default();
+        SmokeError::Preset {
+            file: file.clone(),
+            message: format!(
+                "{line}{}",
+                e.message().split_whitespace().collect::<Vec<_>>().join(" ")
+            ),
+        }
+    })?;
+    if preset.version != PRESET_VERSION {
+        return Err(SmokeError::Preset {
+            file,
+            message: format!(
+                "version: expected {PRESET_VERSION}, found {}",
+                preset.version
+            ),
+        });
+    }
+    Ok(preset)
+}
+
+/// The outputs, from `--outputs FILE` or from `terraform output -json` in the env's folder.
+pub fn load_outputs(args: &SmokeArgs, preset: &Preset) -> Result<Outputs, SmokeError> {
+    if let Some(path) = &args.outputs {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| SmokeError::Outputs {
+            origin: origin.clone(),
+            source: super::OutputsError::Json(e.to_string()),
+        })?;
+        return Outputs::from_json(&text).map_err(|source| SmokeError::Outputs { origin, source });
+    }
+    let dir = args
+        .out
+        .join("infra/terraform/envs")
+        .join(&preset.project.env);
+    let shown = dir.display().to_string();
+    if !dir.is_dir() {
+        return Err(SmokeError::Terraform {
+            dir: shown,
+            message: "no such directory (generate the tree first, or pass --outputs FILE)".into(),
+        });
+    }
+    let out = duct::cmd("terraform", ["output", "-json"])
+        .dir(&dir)
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked()
+        .run()
+        .map_err(|e| SmokeError::Terraform {
+            dir: shown.clone(),
+            message: e.to_string(),
+        })?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let line = stderr
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && l.chars().any(char::is_alphanumeric))
+            .unwrap_or("failed");
+        return Err(SmokeError::Terraform {
+            dir: shown,
+            message: line.to_string(),
+        });
+    }
+    Outputs::from_json(&String::from_utf8_lossy(&out.stdout)).map_err(|source| {
+        SmokeError::Outputs {
+            origin: format!("terraform output -json in {shown}"),
+            source,
+        }
+    })
+}
+
+fn context(args: &SmokeArgs) -> Result<CheckContext, SmokeError> {
+    let preset = load_preset(&args.preset)?;
+    let settings = Settings::from_env()?;
+    let options = Options {
+        direct: args.direct,
+        sandbox: args.sandbox,
+    };
+    // In sandbox mode there are no live outputs to read.
+    let outputs = if args.sandbox && args.outputs.is_none() {
+        Outputs::default()
+    } else {
+        load_outputs(args, &preset)?
+    };
+    CheckContext::new(&preset, &outputs, settings, options)
+}
+
+/// Runs `mobi-tui smoke`. Bad input prints one line and returns exit code 2.
+pub fn run_smoke(args: SmokeArgs) -> anyhow::Result<ExitCode> {
+    let ctx = match context(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let json = args.json;
+    let results = runtime.block_on(run_checks(&ctx, |r| {
+        if json {
+            println!("{}", report::json_line(&r));
+        } else {
+            let mark = match r.status {
+                Status::Pass => "ok  ",
+                Status::Fail => "FAIL",
+                Status::Skipped => "skip",
+            };
+            eprintln!("{mark} {} ({:.1}s)", r.name, r.duration.as_secs_f64());
+        }
+        let _ = std::io::stdout().flush();
+    }));
+    if json {
+        println!("{}", report::json_summary(&results));
+    } else {
+        print!("{}", report::table(&results));
+    }
+    if let Some(path) = &args.junit {
+        if let Err(e) = std::fs::write(path, report::junit("mobi-tui smoke", &results)) {
+            eprintln!("error: cannot write JUnit report {}: {e}", path.display());
+            return Ok(ExitCode::from(2));
+        }
+    }
+    Ok(if report::Summary::of(&results).ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
