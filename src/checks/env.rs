@@ -13,6 +13,7 @@
 //! | `MOBI_REDIS_PASSWORD` | Redis password | none (no AUTH) |
 //! | `MOBI_REDIS_TLS` | `0`/`off` plain, `1`/`require` TLS unverified, `verify` | `1` (Scaleway Redis is TLS) |
 //! | `MOBI_REDIS_CA_FILE` | PEM CA for `MOBI_REDIS_TLS=verify` | public web roots |
+//! | `MOBI_KUBECTL` | the kubectl binary of the in-cluster checks | `kubectl` on `PATH` |
 //! | `MOBI_SMOKE_PG_IMAGE` | image of the in-cluster PostgreSQL probe pod | `postgres:16-alpine` |
 //! | `MOBI_SMOKE_REDIS_IMAGE` | image of the in-cluster Redis probe pod | `redis:7-alpine` |
 
@@ -41,6 +42,7 @@ pub struct Settings {
     pub redis_user: Option<String>,
     pub redis_password: Option<String>,
     pub redis_tls: TlsMode,
+    pub kubectl: Option<PathBuf>,
     pub pg_image: String,
     pub redis_image: String,
 }
@@ -114,6 +116,7 @@ impl Settings {
             redis_user: var("MOBI_REDIS_USER"),
             redis_password: var("MOBI_REDIS_PASSWORD"),
             redis_tls,
+            kubectl: var("MOBI_KUBECTL").map(PathBuf::from),
             pg_image: var("MOBI_SMOKE_PG_IMAGE").unwrap_or_else(|| "postgres:16-alpine".into()),
             redis_image: var("MOBI_SMOKE_REDIS_IMAGE").unwrap_or_else(|| "redis:7-alpine".into()),
         })

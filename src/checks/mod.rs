@@ -219,8 +219,12 @@ impl CheckContext {
         let kube = match targets.as_ref().map(|t| t.kubeconfig.as_deref()) {
             None => Err("sandbox".to_string()),
             Some(None) => Err("no kubeconfig in the outputs".to_string()),
-            Some(Some(text)) => match which::which("kubectl") {
-                Err(_) => Err("kubectl not found on PATH".to_string()),
+            Some(Some(text)) => match settings
+                .kubectl
+                .clone()
+                .map_or_else(|| which::which("kubectl"), which::which)
+            {
+                Err(_) => Err("kubectl not found (PATH or MOBI_KUBECTL)".to_string()),
                 Ok(path) => Ok(Kube::new(path, text).map_err(SmokeError::Kubeconfig)?),
             },
         };

@@ -123,6 +123,9 @@ where
 {
     let start = Instant::now();
     let mut attempts = 0;
+    // The last reason a probe gave itself: a later attempt cut short by the budget says less
+    // ("timed out") than the refusal or error before it.
+    let mut last_reason: Option<String> = None;
     loop {
         attempts += 1;
         let timeout = policy.attempt_timeout(start.elapsed());
@@ -133,14 +136,23 @@ where
                     attempts,
                 }
             }
-            Ok(Err(ProbeError::Retry(reason))) => reason,
+            Ok(Err(ProbeError::Retry(reason))) => {
+                last_reason = Some(reason.clone());
+                reason
+            }
             Ok(Err(other)) => {
                 return Outcome {
                     result: Err(other),
                     attempts,
                 }
             }
-            Err(_) => format!("attempt timed out after {:.1}s", timeout.as_secs_f64()),
+            Err(_) => {
+                let timed_out = format!("attempt timed out after {:.1}s", timeout.as_secs_f64());
+                match &last_reason {
+                    Some(earlier) => format!("{earlier}; then {timed_out}"),
+                    None => timed_out,
+                }
+            }
         };
         match policy.next_delay(attempts, start.elapsed()) {
             Some(delay) => tokio::time::sleep(delay).await,
