@@ -543,3 +543,70 @@ fn bad_input_exits_2_with_one_line_naming_the_culprit() {
     );
     let _ = KUBECONFIG;
 }
+
+/// The direct probes' own TLS (the default for Scaleway, whose CA is per instance): `require`
+/// encrypts without verifying; `verify-full` checks the chain against the CA file and refuses
+/// another CA; a plain client cannot talk to a TLS-only server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_probes_speak_tls_and_verify_when_asked() {
+    use mobi_tui::checks::postgres::{select_one, PgTarget};
+    use mobi_tui::checks::redis::{ping, RedisTarget};
+    use mobi_tui::checks::retry::ProbeError;
+    use mobi_tui::checks::tls::TlsMode;
+    use support::servers::{Postgres, Redis, SelfSigned};
+
+    let certs = SelfSigned::generate();
+    let other = SelfSigned::generate();
+    let redis = Redis::start_tls(&certs.cert, &certs.key);
+    let mut pg = Postgres::start();
+    pg.enable_tls(&certs.cert, &certs.key);
+
+    let verify = |ca: &std::path::Path| TlsMode::VerifyFull {
+        ca_file: Some(ca.to_path_buf()),
+    };
+    let rt = |tls: TlsMode| RedisTarget {
+        host: "127.0.0.1".into(),
+        port: redis.port,
+        user: Some(redis.user.clone()),
+        password: Some(redis.password.clone()),
+        tls,
+    };
+    let pt = |tls: TlsMode| PgTarget {
+        host: "127.0.0.1".into(),
+        port: pg.port,
+        dbname: pg.dbname.clone(),
+        user: pg.user.clone(),
+        password: Some(pg.password.clone()),
+        tls,
+    };
+
+    let ok = ping(&rt(TlsMode::Require)).await.expect("redis over TLS");
+    assert!(
+        ok.contains("PONG") && ok.contains("(tls, authenticated)"),
+        "{ok}"
+    );
+    let ok = ping(&rt(verify(&certs.cert)))
+        .await
+        .expect("redis, verified");
+    assert!(ok.contains("tls verified"), "{ok}");
+    match ping(&rt(verify(&other.cert))).await {
+        Err(ProbeError::Retry(r)) => assert!(r.to_lowercase().contains("certificate"), "{r}"),
+        other => panic!("a foreign CA must be refused: {other:?}"),
+    }
+    assert!(
+        ping(&rt(TlsMode::Disable)).await.is_err(),
+        "plain RESP to a TLS port"
+    );
+
+    let ok = select_one(&pt(TlsMode::Require))
+        .await
+        .expect("postgres over TLS");
+    assert!(ok.contains("(tls)"), "{ok}");
+    select_one(&pt(verify(&certs.cert)))
+        .await
+        .expect("postgres, verified");
+    match select_one(&pt(verify(&other.cert))).await {
+        Err(ProbeError::Retry(r)) => assert!(r.to_lowercase().contains("certificate"), "{r}"),
+        other => panic!("a foreign CA must be refused: {other:?}"),
+    }
+}

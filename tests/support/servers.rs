@@ -77,6 +77,7 @@ pub struct Postgres {
     pub password: String,
     pub dbname: String,
     running: bool,
+    extra_opts: String,
 }
 
 impl Postgres {
@@ -121,9 +122,35 @@ impl Postgres {
             password,
             dbname: "postgres".into(),
             running: false,
+            extra_opts: String::new(),
         };
         pg.start_again();
         pg
+    }
+
+    /// Restarts with TLS on (`ssl=on`), serving `cert`/`key`.
+    pub fn enable_tls(&mut self, cert: &Path, key: &Path) {
+        self.stop();
+        let data = self.dir.path().join("data");
+        std::fs::copy(cert, data.join("server.crt")).expect("copy cert");
+        std::fs::copy(key, data.join("server.key")).expect("copy key");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            data.join("server.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .expect("chmod key");
+        if is_root() {
+            run(
+                Command::new("chown")
+                    .arg("postgres:postgres")
+                    .arg(data.join("server.crt"))
+                    .arg(data.join("server.key")),
+                "chown",
+            );
+        }
+        self.extra_opts = " -c ssl=on".into();
+        self.start_again();
     }
 
     pub fn start_again(&mut self) {
@@ -135,9 +162,10 @@ impl Postgres {
                 .arg(self.dir.path().join("log"))
                 .arg("-o")
                 .arg(format!(
-                    "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+                    "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off{}",
                     self.port,
-                    self.dir.path().display()
+                    self.dir.path().display(),
+                    self.extra_opts
                 ))
                 .args(["-w", "-t", "30", "start"])
                 .stdout(Stdio::null()),
@@ -171,6 +199,7 @@ pub struct Redis {
     pub port: u16,
     pub user: String,
     pub password: String,
+    tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl Redis {
@@ -181,14 +210,41 @@ impl Redis {
             port: free_port(),
             user: "mobi".into(),
             password: "redis-s3cret pw".into(),
+            tls: None,
+        };
+        r.start_again();
+        r
+    }
+
+    /// redis-server speaking TLS only (like Scaleway's), with `cert`/`key`.
+    pub fn start_tls(cert: &Path, key: &Path) -> Self {
+        let mut r = Self {
+            child: None,
+            port: free_port(),
+            user: "mobi".into(),
+            password: "redis-s3cret pw".into(),
+            tls: Some((cert.to_path_buf(), key.to_path_buf())),
         };
         r.start_again();
         r
     }
 
     pub fn start_again(&mut self) {
-        let child = Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
+        let mut cmd = Command::new("redis-server");
+        match &self.tls {
+            None => cmd.args(["--bind", "127.0.0.1", "--port", &self.port.to_string()]),
+            Some((cert, key)) => cmd
+                .args(["--bind", "127.0.0.1", "--port", "0"])
+                .args(["--tls-port", &self.port.to_string()])
+                .arg("--tls-cert-file")
+                .arg(cert)
+                .arg("--tls-key-file")
+                .arg(key)
+                .arg("--tls-ca-cert-file")
+                .arg(cert)
+                .args(["--tls-auth-clients", "no"]),
+        };
+        let child = cmd
             .args(["--save", "", "--appendonly", "no"])
             .args(["--user", "default", "off"])
             .args(["--user", &self.user, "on"])
@@ -281,5 +337,35 @@ impl S3 {
 impl Drop for S3 {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// A self-signed certificate for 127.0.0.1 and localhost, and its key, as PEM files.
+pub struct SelfSigned {
+    pub dir: tempfile::TempDir,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl SelfSigned {
+    pub fn generate() -> Self {
+        let ck = rcgen::generate_simple_self_signed(vec![
+            "127.0.0.1".to_string(),
+            "localhost".to_string(),
+        ])
+        .expect("self-signed certificate");
+        let dir = tempfile::Builder::new()
+            .prefix("mobi-tls-")
+            .tempdir()
+            .expect("temp dir");
+        let cert = dir.path().join("cert.pem");
+        let key = dir.path().join("key.pem");
+        std::fs::write(&cert, ck.cert.pem()).expect("cert");
+        std::fs::write(&key, ck.key_pair.serialize_pem()).expect("key");
+        // redis-server and the test PostgreSQL read these as other users in some setups.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+            .expect("chmod");
+        Self { dir, cert, key }
     }
 }
