@@ -9,7 +9,7 @@ use std::process::Output;
 
 use mobi_tui::checks::{self, CheckContext, Options, Outputs, Settings, Status};
 use serde_json::Value;
-use support::{Stack, KUBECONFIG, SCW_SECRET};
+use support::{Stack, KUBECONFIG};
 
 const ALL_CHECKS: [&str; 14] = [
     "s3.media_bucket",
@@ -99,7 +99,7 @@ fn assert_no_secrets(stack: &Stack, s: &str) {
     for secret in [
         stack.pg.password.as_str(),
         stack.redis.password.as_str(),
-        SCW_SECRET,
+        stack.s3.secret_key.as_str(),
         "test kubeconfig",
     ] {
         assert!(!s.contains(secret), "secret {secret:?} leaked in:\n{s}");
@@ -369,6 +369,27 @@ async fn broken_targets_fail_with_their_reasons() {
         e2e.reason
     );
     assert_eq!(by["postgres.direct"].status, Status::Pass);
+
+    // A wrong secret key: the server checks the signature and refuses it, at once.
+    let ctx = CheckContext::new(
+        &preset(&stack, 3),
+        &outputs,
+        settings(&stack, &[("SCW_SECRET_KEY", "not-the-secret")]),
+        Options::default(),
+    )
+    .expect("context");
+    let (results, _) = run(&ctx).await;
+    let frontend = results
+        .iter()
+        .find(|r| r.name == "s3.frontend_bucket")
+        .expect("frontend bucket check");
+    assert_eq!(frontend.status, Status::Fail);
+    assert!(
+        frontend.reason.contains("denied (HTTP 403)"),
+        "{}",
+        frontend.reason
+    );
+    assert_eq!(frontend.attempts, 1);
 }
 
 #[test]

@@ -16,7 +16,6 @@ use servers::{Postgres, Redis, S3};
 
 pub const MEDIA: &str = "mobi-media-test";
 pub const FRONTEND: &str = "mobi-frontend-test";
-pub const SCW_SECRET: &str = "scw-secret-key-for-tests";
 pub const KUBECONFIG: &str = "apiVersion: v1\nkind: Config\n# test kubeconfig\n";
 
 pub struct Stack {
@@ -114,8 +113,8 @@ impl Stack {
             std::env::var("PATH").unwrap_or_default()
         );
         [
-            ("SCW_ACCESS_KEY", "SCWTESTACCESSKEY"),
-            ("SCW_SECRET_KEY", SCW_SECRET),
+            ("SCW_ACCESS_KEY", self.s3.access_key.as_str()),
+            ("SCW_SECRET_KEY", self.s3.secret_key.as_str()),
             ("MOBI_S3_REGION", "fr-par"),
             ("MOBI_DATABASE_PASSWORD", self.pg.password.as_str()),
             ("MOBI_DATABASE_SSLMODE", "disable"),

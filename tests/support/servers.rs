@@ -275,10 +275,13 @@ impl Drop for Redis {
 pub struct S3 {
     child: Option<Child>,
     pub port: u16,
+    /// The key moto issued; it verifies every signature made with it.
+    pub access_key: String,
+    pub secret_key: String,
 }
 
 impl S3 {
-    /// moto's S3-compatible server, with the given buckets created.
+    /// moto's S3-compatible server, enforcing SigV4 signatures, with the given buckets created.
     pub fn start(buckets: &[&str]) -> Self {
         let port = free_port();
         let child = Command::new("python3")
@@ -290,40 +293,40 @@ impl S3 {
                 "-p",
                 &port.to_string(),
             ])
+            .env("INITIAL_NO_AUTH_ACTION_COUNT", "3")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("python3 with moto[server] (scripts/install-test-deps.sh)");
         wait_for_port(port, "moto server");
-        let s3 = Self {
+        let mut s3 = Self {
             child: Some(child),
             port,
+            access_key: String::new(),
+            secret_key: String::new(),
         };
-        for b in buckets {
-            s3.create_bucket(b);
-        }
+        let out = Command::new("python3")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/support/moto_setup.py"
+            ))
+            .arg(s3.endpoint())
+            .args(buckets)
+            .output()
+            .expect("python3");
+        assert!(
+            out.status.success(),
+            "moto setup: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let key: serde_json::Value = serde_json::from_slice(&out.stdout).expect("moto key JSON");
+        s3.access_key = key["access_key"].as_str().unwrap_or_default().to_string();
+        s3.secret_key = key["secret_key"].as_str().unwrap_or_default().to_string();
         s3
     }
 
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn create_bucket(&self, bucket: &str) {
-        use std::io::{Read, Write};
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect moto");
-        write!(
-            s,
-            "PUT /{bucket} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            self.port
-        )
-        .expect("write");
-        let mut reply = String::new();
-        let _ = s.read_to_string(&mut reply);
-        assert!(
-            reply.starts_with("HTTP/1.1 200"),
-            "create bucket {bucket}: {reply}"
-        );
     }
 
     pub fn stop(&mut self) {
