@@ -631,3 +631,72 @@ async fn direct_probes_speak_tls_and_verify_when_asked() {
         other => panic!("a foreign CA must be refused: {other:?}"),
     }
 }
+
+/// Without `--direct`, everything goes through the pod hop, the task row included (`psql` in a
+/// pod, its password on stdin); the outputs come from `terraform output -json` run in the env's
+/// folder of the tree (a fake terraform prints the stack's outputs).
+#[test]
+fn in_cluster_only_run_reads_outputs_from_terraform_and_the_row_through_a_pod() {
+    let stack = Stack::start();
+    let preset = stack.preset(30);
+    let bin = stack.kubectl.bin_dir();
+    std::fs::write(bin.join("outputs.json"), stack.outputs_json().to_string()).unwrap();
+    let terraform = bin.join("terraform");
+    std::fs::write(
+        &terraform,
+        "#!/usr/bin/env bash\n[ \"$*\" = \"output -json\" ] || { echo \"fake terraform: $*\" >&2; exit 1; }\n\
+         pwd > \"$(dirname \"$0\")/terraform.cwd\"\ncat \"$(dirname \"$0\")/outputs.json\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&terraform, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let tree = stack.files.path().join("tree");
+    let env_dir = tree.join("infra/terraform/envs/dev");
+    std::fs::create_dir_all(&env_dir).unwrap();
+
+    let out = smoke(
+        &stack,
+        &[
+            "--preset",
+            preset.to_str().unwrap(),
+            "--out",
+            tree.to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let cwd = std::fs::read_to_string(bin.join("terraform.cwd")).unwrap();
+    assert_eq!(
+        std::path::Path::new(cwd.trim()).canonicalize().unwrap(),
+        env_dir.canonicalize().unwrap()
+    );
+    let (checks, summary) = json_results(&out);
+    assert_eq!(
+        checks["e2e.flow"]["status"], "pass",
+        "{}",
+        checks["e2e.flow"]
+    );
+    assert_eq!(checks["postgres.pod"]["status"], "pass");
+    assert_eq!(checks["redis.pod"]["status"], "pass");
+    assert_eq!(checks["postgres.direct"]["status"], "skipped");
+    assert_eq!(summary["passed"], 12);
+    assert_eq!(summary["skipped"], 2);
+    let calls = stack.kubectl.calls();
+    assert!(calls.contains("mobi-smoke-e2e-psql-"), "{calls}");
+    assert!(
+        !calls.contains(&stack.pg.password),
+        "password in kubectl arguments"
+    );
+    assert!(
+        !calls.contains(&stack.redis.password),
+        "password in kubectl arguments"
+    );
+    assert_no_secrets(&stack, &text(&out.stdout));
+}
