@@ -176,11 +176,20 @@ fn multipart(field: &str) -> (String, Vec<u8>) {
     )
 }
 
+/// Aborts the SSE reader when the flow ends, so a quiet stream does not keep a connection (and a
+/// task) alive in a long-lived runtime such as the TUI's.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+type Events = (mpsc::UnboundedReceiver<Result<String, String>>, AbortOnDrop);
+
 /// Opens the SSE stream; events arrive on the returned channel until the stream ends.
-async fn open_events(
-    client: &reqwest::Client,
-    url: &str,
-) -> Result<mpsc::UnboundedReceiver<Result<String, String>>, ProbeError> {
+async fn open_events(client: &reqwest::Client, url: &str) -> Result<Events, ProbeError> {
     let resp = client
         .get(url)
         .header("accept", "text/event-stream")
@@ -206,7 +215,7 @@ async fn open_events(
     }
     let (tx, rx) = mpsc::unbounded_channel();
     let mut stream = resp.bytes_stream();
-    tokio::spawn(async move {
+    let reader = tokio::spawn(async move {
         let mut buf = String::new();
         while let Some(chunk) = stream.next().await {
             match chunk {
@@ -226,7 +235,7 @@ async fn open_events(
         }
         let _ = tx.send(Err("event stream closed by the server".into()));
     });
-    Ok(rx)
+    Ok((rx, AbortOnDrop(reader)))
 }
 
 /// Runs the whole flow within `budget`. Failing to start (SSE or upload) is retried by the caller;
@@ -238,7 +247,7 @@ pub async fn run(
     budget: Duration,
 ) -> Result<String, ProbeError> {
     let start = Instant::now();
-    let mut events = open_events(client, &flow.events_url).await?;
+    let (mut events, _reader) = open_events(client, &flow.events_url).await?;
 
     let (ctype, body) = multipart(&flow.upload_field);
     let resp = client

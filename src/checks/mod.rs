@@ -600,3 +600,87 @@ pub async fn run_checks(
     }
     results.into_iter().flatten().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dev_preset() -> Preset {
+        toml::from_str(include_str!("../../presets/dev.toml")).expect("dev preset")
+    }
+
+    fn sandbox_ctx(env: &[(&str, &str)]) -> CheckContext {
+        let settings = Settings::from_lookup(|k| {
+            env.iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.to_string())
+        })
+        .expect("settings");
+        CheckContext::new(
+            &dev_preset(),
+            &Outputs::default(),
+            settings,
+            Options {
+                direct: true,
+                sandbox: true,
+            },
+        )
+        .expect("context")
+    }
+
+    #[test]
+    fn reasons_are_masked() {
+        let ctx = sandbox_ctx(&[
+            ("MOBI_REDIS_PASSWORD", "hunter2-pw"),
+            ("PGPASSWORD", "pg-pw"),
+        ]);
+        assert_eq!(
+            ctx.mask("AUTH mobi hunter2-pw refused; pg-pw"),
+            "AUTH mobi *** refused; ***"
+        );
+    }
+
+    #[test]
+    fn sandbox_lists_every_check_and_skips_them() {
+        let ctx = sandbox_ctx(&[]);
+        assert!(ctx.is_sandbox());
+        let names = ctx.check_names();
+        assert_eq!(names.first().map(String::as_str), Some("s3.media_bucket"));
+        assert!(names.contains(&"workers.ppod.reach".to_string()));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut seen = 0;
+        let results = rt.block_on(run_checks(&ctx, |_| seen += 1));
+        assert_eq!(seen, names.len());
+        assert!(results
+            .iter()
+            .all(|r| r.status == Status::Skipped && r.reason == "sandbox"));
+        assert_eq!(
+            results.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+            names
+        );
+    }
+
+    #[test]
+    fn bad_smoke_identifiers_are_bad_input() {
+        let mut preset = dev_preset();
+        preset.smoke.result_column = "result; --".into();
+        let err = CheckContext::new(
+            &preset,
+            &Outputs::default(),
+            Settings::from_lookup(|_| None).expect("settings"),
+            Options {
+                direct: false,
+                sandbox: true,
+            },
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("preset [smoke].result_column: "),
+            "{err}"
+        );
+    }
+}

@@ -69,13 +69,21 @@ impl Outputs {
             || matches!(self.values.get("sandbox"), Some(Value::String(s)) if s == "true")
     }
 
-    /// String values of the sensitive outputs, so reports can mask them.
+    /// String values of the sensitive outputs, so reports can mask them: each whole value, and
+    /// each long word in it (a kubeconfig's token or key would otherwise leak if an error quoted
+    /// one line of it).
     pub fn sensitive_values(&self) -> Vec<String> {
-        self.sensitive
-            .iter()
-            .filter_map(|n| self.values.get(n))
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
+        let mut out = Vec::new();
+        for v in self.sensitive.iter().filter_map(|n| self.values.get(n)) {
+            let Some(text) = v.as_str() else { continue };
+            out.push(text.to_string());
+            out.extend(
+                text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+                    .filter(|w| w.len() >= 16)
+                    .map(str::to_string),
+            );
+        }
+        out
     }
 
     fn get(&self, name: &str) -> Option<&Value> {
@@ -209,6 +217,13 @@ mod tests {
         assert_eq!(t.redis_port, 6379);
         assert_eq!(t.worker_names.unwrap(), vec!["a", "b"]);
         assert_eq!(o.sensitive_values(), vec!["apiVersion: v1"]);
+        let o = Outputs::from_json(
+            r#"{"kubeconfig": {"sensitive": true, "value": "users:\n- token: \"abcdefghijklmnopqrstuvwxyz\"\n"}}"#,
+        )
+        .unwrap();
+        assert!(o
+            .sensitive_values()
+            .contains(&"abcdefghijklmnopqrstuvwxyz".to_string()));
         assert!(!o.is_sandbox());
     }
 
