@@ -80,7 +80,7 @@ pub fn load_outputs(args: &SmokeArgs, preset: &Preset) -> Result<Outputs, SmokeE
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| SmokeError::Outputs {
             origin: origin.clone(),
-            source: super::OutputsError::Json(e.to_string()),
+            source: super::OutputsError::Unreadable(e.to_string()),
         })?;
         return Outputs::from_json(&text).map_err(|source| SmokeError::Outputs { origin, source });
     }

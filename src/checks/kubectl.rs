@@ -103,6 +103,8 @@ impl Kube {
     }
 
     /// An ephemeral pod: `kubectl run --rm -i --restart=Never`, removed when the command exits.
+    /// `--rm` is done by the kubectl client, so when an attempt times out and kubectl is killed,
+    /// a guard deletes the pod instead (in the background, without waiting).
     pub async fn run_pod(
         &self,
         namespace: &str,
@@ -111,11 +113,19 @@ impl Kube {
         command: &[String],
         stdin: Option<&str>,
     ) -> Result<Run, ProbeError> {
-        self.kubectl(
-            &run_pod_args(namespace, &pod_name(what), image, command),
-            stdin,
-        )
-        .await
+        let name = pod_name(what);
+        let mut guard = PodGuard {
+            kubectl: self.kubectl.clone(),
+            kubeconfig: self.kubeconfig_path().to_path_buf(),
+            namespace: namespace.to_string(),
+            name: name.clone(),
+            armed: true,
+        };
+        let run = self
+            .kubectl(&run_pod_args(namespace, &name, image, command), stdin)
+            .await;
+        guard.armed = false;
+        run
     }
 
     /// `kubectl exec deploy/<name> -- command`.
@@ -151,6 +161,35 @@ impl Kube {
         }
         serde_json::from_str(&run.stdout)
             .map_err(|e| ProbeError::retry(format!("kubectl get deployment: not JSON: {e}")))
+    }
+}
+
+/// Deletes a probe pod whose `kubectl run --rm` was cut short.
+struct PodGuard {
+    kubectl: PathBuf,
+    kubeconfig: PathBuf,
+    namespace: String,
+    name: String,
+    armed: bool,
+}
+
+impl Drop for PodGuard {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let mut cmd = std::process::Command::new(&self.kubectl);
+        cmd.arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(["delete", "pod", &self.name, "-n", &self.namespace])
+            .args(["--ignore-not-found", "--wait=false"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // A thread reaps the child so no zombie is left in a long-lived process (the TUI).
+        std::thread::spawn(move || {
+            let _ = cmd.status();
+        });
     }
 }
 

@@ -298,6 +298,16 @@ impl CheckContext {
         RetryPolicy::with_budget(Duration::from_secs(self.smoke.budget_s.max(1)))
     }
 
+    /// Probe pods pull an image and get scheduled before they run: their attempts may take up
+    /// to 90 s (within the budget) so a first image pull is not mistaken for a failure.
+    fn pod_policy(&self) -> RetryPolicy {
+        let p = self.policy();
+        RetryPolicy {
+            attempt_timeout: Duration::from_secs(90).min(p.budget),
+            ..p
+        }
+    }
+
     fn pg_target(&self, t: &Targets) -> PgTarget {
         PgTarget {
             host: t.database_host.clone(),
@@ -404,7 +414,7 @@ impl CheckContext {
                     self.backend_namespace.as_str(),
                     self.settings.pg_image.as_str(),
                 );
-                run_with_retry(policy, move || async move {
+                run_with_retry(self.pod_policy(), move || async move {
                     let run = kube.run_pod(ns, "pg", image, cmd, None).await?;
                     if run.success {
                         Ok(format!(
@@ -431,7 +441,7 @@ impl CheckContext {
                     self.backend_namespace.as_str(),
                     self.settings.redis_image.as_str(),
                 );
-                run_with_retry(policy, move || async move {
+                run_with_retry(self.pod_policy(), move || async move {
                     let run = kube.run_pod(ns, "redis", image, cmd, Some(stdin)).await?;
                     let out = format!("{}\n{}", run.stdout, run.stderr);
                     if out.contains("WRONGPASS") || out.contains("NOAUTH") {

@@ -10,6 +10,8 @@ use serde_json::Value;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum OutputsError {
+    #[error("cannot read: {0}")]
+    Unreadable(String),
     #[error("not the JSON of `terraform output -json`: {0}")]
     Json(String),
     #[error("expected a JSON object of outputs")]
