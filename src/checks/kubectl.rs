@@ -340,6 +340,47 @@ mod tests {
         assert!(!path.exists(), "removed on drop");
     }
 
+    /// An attempt cut short (kubectl killed) must not leave the probe pod behind.
+    #[test]
+    fn a_cut_short_pod_is_deleted() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let script = dir.path().join("kubectl");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\necho \"$*\" >> {}\ncase \"$*\" in *\" run \"*) sleep 30;; esac\n",
+                log.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let kube = Kube::new(script, "apiVersion: v1\n").unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let cut = rt.block_on(async {
+            tokio::time::timeout(
+                std::time::Duration::from_millis(300),
+                kube.run_pod("ns", "pg", "img", &["true".into()], None),
+            )
+            .await
+        });
+        assert!(cut.is_err(), "the attempt was cut short");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let calls = std::fs::read_to_string(&log).unwrap_or_default();
+            if calls.contains("delete pod mobi-smoke-pg-") {
+                assert!(calls.contains("-n ns --ignore-not-found"), "{calls}");
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "no delete in {calls}");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     #[test]
     fn why_prefers_stderr() {
         let r = Run {
