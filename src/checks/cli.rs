@@ -10,8 +10,28 @@ use std::process::ExitCode;
 use super::{report, run_checks, CheckContext, Options, Outputs, Settings, SmokeError, Status};
 use crate::preset::{Preset, PRESET_VERSION};
 
+/// The variables `mobi-tui smoke --help` lists: secrets are read from the environment only.
+const ENV_HELP: &str = "\
+Environment (secrets are never read from files or flags):
+  SCW_ACCESS_KEY, SCW_SECRET_KEY   sign the S3 HeadBucket probes (SigV4)
+  MOBI_S3_REGION                   signing region (default: from s3_endpoint, else fr-par)
+  MOBI_DATABASE_USER               PostgreSQL user (default: output database_user, preset postgres.db_user)
+  MOBI_DATABASE_PASSWORD           PostgreSQL password (or PGPASSWORD)
+  MOBI_DATABASE_SSLMODE            disable | require | verify-full (or PGSSLMODE; default require)
+  MOBI_DATABASE_CA_FILE            PEM CA for verify-full
+  MOBI_REDIS_USER                  Redis ACL user (default: output redis_user, preset redis.user_name)
+  MOBI_REDIS_PASSWORD              Redis password (no AUTH when unset)
+  MOBI_REDIS_TLS                   0 plain | 1 TLS, unverified (default) | verify
+  MOBI_REDIS_CA_FILE               PEM CA for MOBI_REDIS_TLS=verify
+  MOBI_KUBECTL                     kubectl binary (default: kubectl on PATH)
+  MOBI_SMOKE_PG_IMAGE              probe pod image (default postgres:16-alpine)
+  MOBI_SMOKE_REDIS_IMAGE           probe pod image (default redis:7-alpine)
+
+Exit status: 0 when every check that ran passed, 1 when any failed, 2 for bad input.";
+
 /// Arguments of `mobi-tui smoke`.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_long_help = ENV_HELP)]
 pub struct SmokeArgs {
     /// Preset file of the environment to check.
     #[arg(long, value_name = "FILE")]
@@ -184,4 +204,25 @@ pub fn run_smoke(args: SmokeArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variable `Settings::from_env` reads is listed in `--help`.
+    #[test]
+    fn help_lists_every_variable() {
+        let source = include_str!("env.rs");
+        let mut names: Vec<&str> = source
+            .split("var(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        names.dedup();
+        assert!(names.len() >= 13, "{names:?}");
+        for name in names {
+            assert!(ENV_HELP.contains(name), "{name} missing from --help");
+        }
+    }
 }
