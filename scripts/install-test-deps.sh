@@ -1,11 +1,39 @@
 #!/usr/bin/env bash
-# Installs the programs the tests start for real (idempotent; needs root or sudo for apt).
+# Installs what the smoke-check tests (tests/checks.rs) start for real: PostgreSQL (server and
+# client: initdb, pg_ctl, pg_isready, psql), Redis (redis-server, redis-cli), netcat for the
+# worker reachability probe, and moto's S3-compatible server (Python). Idempotent: each piece is
+# installed only when missing, so CI can run it on every job.
 set -euo pipefail
+
 need_apt=()
-command -v terraform >/dev/null || { echo "terraform (1.11+) is required on PATH and cannot be installed offline" >&2; exit 1; }
-command -v tmux >/dev/null || need_apt+=(tmux)
-if ((${#need_apt[@]})); then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v pg_isready >/dev/null 2>&1 || need_apt+=(postgresql-client)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
+command -v nc >/dev/null 2>&1 || need_apt+=(netcat-openbsd)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+command -v runuser >/dev/null 2>&1 || need_apt+=(util-linux)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi
+
+# The Debian package starts a cluster of its own; the tests start theirs on free ports, so the
+# system one is not needed (stopping it is harmless when it is not running).
+if command -v service >/dev/null 2>&1; then
+  service postgresql stop >/dev/null 2>&1 || true
+  service redis-server stop >/dev/null 2>&1 || true
+fi
+
+# initdb refuses to run as root: the tests run it as `postgres`, which the package creates.
+id postgres >/dev/null 2>&1 || { echo "user postgres missing after install" >&2; exit 1; }
+
+if ! python3 -c 'import moto.server, flask, flask_cors' >/dev/null 2>&1; then
+  python3 -m pip install --quiet 'moto[server]>=5,<6' \
+    || python3 -m pip install --quiet --break-system-packages 'moto[server]>=5,<6'
+fi
+
+echo "test deps ready: $(ls -d /usr/lib/postgresql/*/bin | tail -1), $(redis-server --version | cut -d' ' -f3), moto $(python3 -c 'import moto; print(moto.__version__)')"

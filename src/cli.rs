@@ -39,6 +39,8 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Run `terraform validate` on the tree as it is on disk (offline with --sandbox).
     Validate(crate::sandbox::validate::ValidateArgs),
+    /// Run the phase-14 smoke checks against a deployed environment.
+    Smoke(crate::checks::SmokeArgs),
     /// Check that Terraform, kubectl, credentials, the state bucket and the sandbox are ready.
     Doctor(DoctorArgs),
 }
@@ -109,6 +111,10 @@ where
     let result = match cli.command {
         Some(Command::Generate(args)) => run_generate(&args),
         Some(Command::Validate(args)) => Ok(crate::sandbox::validate::run_validate(args)),
+        Some(Command::Smoke(args)) => crate::checks::run_smoke(args).map_err(|e| Failure {
+            code: EXIT_USAGE,
+            message: format!("{e:#}"),
+        }),
         Some(Command::Doctor(args)) => Ok(headless::doctor::main(args)),
         None if cli.run.preset.is_some() => {
             let wiring = wiring(&cli.run);
@@ -116,7 +122,8 @@ where
         }
         None => Err(Failure {
             code: EXIT_USAGE,
-            message: "the wizard is not available in this build; run headless with --preset FILE".into(),
+            message: "the wizard is not available in this build; run headless with --preset FILE"
+                .into(),
         }),
     };
     match result {
@@ -138,31 +145,43 @@ pub fn wiring(args: &RunArgs) -> Wiring {
     };
     // Reset once per run, not at every prepare (the engine prepares again after phase 1).
     let reset_pending = std::sync::atomic::AtomicBool::new(args.sandbox_reset);
-    let sandbox = move |tree_root: &std::path::Path, env: &str| -> Result<WorkspaceDirs, BoxError> {
-        // The engine hands over DIR/infra/terraform; the workspace wants DIR.
-        let out = tree_root.parent().and_then(std::path::Path::parent).unwrap_or(tree_root);
-        if reset_pending.swap(false, std::sync::atomic::Ordering::SeqCst) {
-            crate::sandbox::Workspace::reset(out, env)?;
-        }
-        let ws = crate::sandbox::Workspace::prepare(out, env, &options)?;
-        Ok(WorkspaceDirs {
-            root: ws.tree_dir().to_path_buf(),
-            env_dir: ws.env_dir().to_path_buf(),
-            env: ws.command_env(),
-            sandbox: true,
-        })
-    };
+    let sandbox =
+        move |tree_root: &std::path::Path, env: &str| -> Result<WorkspaceDirs, BoxError> {
+            // The engine hands over DIR/infra/terraform; the workspace wants DIR.
+            let out = tree_root
+                .parent()
+                .and_then(std::path::Path::parent)
+                .unwrap_or(tree_root);
+            if reset_pending.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                crate::sandbox::Workspace::reset(out, env)?;
+            }
+            let ws = crate::sandbox::Workspace::prepare(out, env, &options)?;
+            Ok(WorkspaceDirs {
+                root: ws.tree_dir().to_path_buf(),
+                env_dir: ws.env_dir().to_path_buf(),
+                env: ws.command_env(),
+                sandbox: true,
+            })
+        };
+    let checks = crate::terraform::find_binary(args.terraform_bin.as_deref())
+        .ok()
+        .map(|terraform_bin| -> Box<dyn crate::engine::SmokeChecks> {
+            Box::new(crate::checks::phase::EngineChecks { terraform_bin })
+        });
     Wiring {
         sandbox: Some(Box::new(sandbox)),
-        tree: Box::new(|preset: &preset::Preset, _preset_path: &std::path::Path, out: &std::path::Path| {
-            let report = render::generate(preset, out, WriteOptions::default())?;
-            Ok(format!(
-                "{} created, {} updated, {} unchanged",
-                report.created.len(),
-                report.updated.len(),
-                report.unchanged
-            ))
-        }),
+        checks,
+        tree: Box::new(
+            |preset: &preset::Preset, _preset_path: &std::path::Path, out: &std::path::Path| {
+                let report = render::generate(preset, out, WriteOptions::default())?;
+                Ok(format!(
+                    "{} created, {} updated, {} unchanged",
+                    report.created.len(),
+                    report.updated.len(),
+                    report.unchanged
+                ))
+            },
+        ),
         ..Wiring::default()
     }
 }

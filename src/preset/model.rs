@@ -313,6 +313,12 @@ pub struct Smoke {
     /// Seconds one check may take, retries included.
     #[serde(default = "default_budget")]
     pub budget_s: u64,
+    /// Multipart field name of the uploaded file.
+    #[serde(default = "default_upload_field")]
+    pub upload_field: String,
+    /// Key of the task id in the upload's JSON response.
+    #[serde(default = "default_id_field")]
+    pub id_field: String,
 }
 
 impl Default for Smoke {
@@ -324,6 +330,8 @@ impl Default for Smoke {
             id_column: default_id_column(),
             result_column: default_result_column(),
             budget_s: default_budget(),
+            upload_field: default_upload_field(),
+            id_field: default_id_field(),
         }
     }
 }
@@ -345,6 +353,12 @@ fn default_result_column() -> String {
 }
 fn default_budget() -> u64 {
     120
+}
+fn default_upload_field() -> String {
+    "file".into()
+}
+fn default_id_field() -> String {
+    "id".into()
 }
 
 fn yes() -> bool {
