@@ -2,4 +2,5 @@
 
 mod generate;
 mod presets;
+mod sandbox_tree;
 mod support;

@@ -1,0 +1,190 @@
+//! The generated trees checked by Terraform itself, offline: the sandbox serves the real provider
+//! schemas, so validate/apply/plan here are the same checks a cloud run would start with.
+
+use std::path::Path;
+use std::process::Command;
+
+use mobi_tui::sandbox::{Workspace, WorkspaceOptions};
+
+use crate::support::*;
+
+fn generate_into(preset: &Path, out: &Path) {
+    let o = mobi(&[
+        "generate",
+        "--preset",
+        preset.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+fn unshare_available() -> bool {
+    Command::new("unshare")
+        .args(["-n", "true"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// init, validate, apply, then a plan that must show no changes, in a network namespace with only
+/// loopback when the machine allows it (root), so any network use fails the test.
+fn apply_then_plan_is_empty(out: &Path, env: &str) {
+    let opts = WorkspaceOptions {
+        provider_binary: Some(bin()),
+        ..Default::default()
+    };
+    let ws = Workspace::prepare(out, env, &opts).expect("sandbox workspace");
+    let tf = terraform();
+    let script = format!(
+        "set -e; {lo} t={tf}; \
+         $t init -input=false -no-color >/dev/null; \
+         $t validate -no-color; \
+         $t apply -auto-approve -input=false -no-color >/dev/null; \
+         $t plan -detailed-exitcode -input=false -no-color -lock=false",
+        lo = if unshare_available() {
+            "ip link set lo up;"
+        } else {
+            ""
+        },
+        tf = tf.display()
+    );
+    let mut cmd = if unshare_available() {
+        let mut c = Command::new("unshare");
+        c.args(["-n", "sh", "-c", &script]);
+        c
+    } else {
+        eprintln!("note: `unshare -n` is not available (needs root): running with the network up");
+        let mut c = Command::new("sh");
+        c.args(["-c", &script]);
+        c
+    };
+    cmd.current_dir(ws.env_dir());
+    for (k, v) in ws.command_env() {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "env {env}: apply then plan was not empty (exit 2 = changes):\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("No changes."), "{}", stdout(&o));
+}
+
+#[test]
+fn every_shipped_preset_validates_applies_and_converges_offline() {
+    let out = tempfile::tempdir().unwrap();
+    for env in ["dev", "staging", "prod"] {
+        generate_into(&repo().join(format!("presets/{env}.toml")), out.path());
+        let o = mobi(&[
+            "validate",
+            "--preset",
+            repo().join(format!("presets/{env}.toml")).to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--sandbox",
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "validate {env}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        apply_then_plan_is_empty(out.path(), env);
+    }
+}
+
+#[test]
+fn other_values_five_workers_cdn_and_dns_converge_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let preset = preset_variant(
+        "prod.toml",
+        &[
+            ("region = \"fr-par\"", "region = \"pl-waw\""),
+            ("env    = \"prod\"", "env    = \"eu2\""),
+            ("172.16.8.0/22", "10.20.0.0/20"),
+            ("mobi-media-prod-example", "mobi-media-eu2-x1"),
+            ("mobi-frontend-prod-example", "mobi-frontend-eu2-x1"),
+            ("domain = \"app.mobi.example.com\"", "domain = \"app.mobi.example.com\"\ncdn = true\ndns_zone = \"mobi.example.com\""),
+            (
+                "[external_apis]",
+                "[workers.gpod]\nimage = \"rg.pl-waw.scw.cloud/acme/worker-gis\"\ntag = \"2.0.0\"\nreplicas = 1\nstream = \"gis.tiles\"\n\n[external_apis]",
+            ),
+        ],
+        dir.path(),
+        "eu2.toml",
+    );
+    let out = tempfile::tempdir().unwrap();
+    generate_into(&preset, out.path());
+    apply_then_plan_is_empty(out.path(), "eu2");
+}
+
+/// Each mutation of a generated file makes `validate --sandbox` fail with Terraform's diagnostic
+/// naming the file.
+#[test]
+fn mutations_of_generated_files_fail_validate_naming_the_file() {
+    let preset = repo().join("presets/dev.toml");
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (file, find, replace, diagnostic)
+        (
+            "modules/postgres/main.tf",
+            "resource \"scaleway_rdb_instance\" \"this\" {",
+            "resource \"scaleway_rdb_instance\" \"this\" {\n  bogus_argument = 1",
+            "Unsupported argument",
+        ),
+        (
+            "modules/app_backend/main.tf",
+            "        container {",
+            "        container {\n          bogus_argument = 1",
+            "Unsupported argument",
+        ),
+        (
+            "modules/postgres/main.tf",
+            "  node_type ",
+            "  # node_type removed ",
+            "Missing required argument",
+        ),
+        (
+            "modules/postgres/main.tf",
+            "  private_network {",
+            "  private_network = {",
+            "Unsupported argument",
+        ),
+        (
+            "modules/postgres/main.tf",
+            "  is_ha_cluster ",
+            "  is_ha_cluster = \"maybe\" # ",
+            "Incorrect attribute value type",
+        ),
+    ];
+    for (file, find, replace, diag) in cases {
+        let out = tempfile::tempdir().unwrap();
+        generate_into(&preset, out.path());
+        let path = out.path().join("infra/terraform").join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains(find),
+            "{file} has no {find:?}: the template changed, update the test"
+        );
+        std::fs::write(&path, text.replacen(find, replace, 1)).unwrap();
+        let o = mobi(&[
+            "validate",
+            "--preset",
+            preset.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--sandbox",
+        ]);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert_eq!(o.status.code(), Some(1), "{file} {replace:?}: {all}");
+        assert!(all.contains(diag), "{file}: expected {diag:?} in: {all}");
+        assert!(
+            all.contains(&path.display().to_string()),
+            "{file}: the diagnostic does not name the file: {all}"
+        );
+    }
+}
