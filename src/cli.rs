@@ -1,38 +1,144 @@
-//! Command-line interface: the bare command (wizard), `--preset` (headless), the subcommands.
+//! Command-line interface: argument parsing, dispatch and exit codes.
 //!
-//! Kept small on purpose: each area owns its flags (`headless::RunArgs`, `headless::doctor::
-//! DoctorArgs`) and this file only assembles them and maps results to exit codes. Usage errors
-//! exit with 2 (clap's default).
+//! Exit codes (documented in the README): 0 ok, 1 a step failed, 2 usage or bad input,
+//! 130 interrupted. Errors print as one line prefixed `mobi-tui: error:`.
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::headless::{self, doctor::DoctorArgs, RunArgs, Wiring};
+use crate::preset;
+use crate::render::{self, writer::WriteOptions, RenderError};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Debug, Parser)]
-#[command(name = "mobi-tui", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "mobi-tui",
+    version,
+    about = "From an empty repository to a running Scaleway platform, phase by phase."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    #[command(flatten)]
-    pub run: RunArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Render the Terraform tree for a preset (phase 1) into DIR.
+    Generate(GenerateArgs),
     /// Check that Terraform, kubectl, credentials, the state bucket and the sandbox are ready.
     Doctor(DoctorArgs),
 }
 
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Preset file (TOML, format version 1).
+    #[arg(long, value_name = "FILE")]
+    pub preset: PathBuf,
+    /// Repository root: the tree goes to DIR/infra/terraform.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+    /// Print a unified diff of what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite generated files that were edited since mobi-tui wrote them.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// An error for the user: one line, and the exit code it maps to.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl From<preset::PresetError> for Failure {
+    fn from(e: preset::PresetError) -> Self {
+        Failure {
+            code: EXIT_USAGE,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<RenderError> for Failure {
+    fn from(e: RenderError) -> Self {
+        let code = match e {
+            RenderError::Conflicts { .. } => EXIT_USAGE,
+            _ => EXIT_FAILED,
+        };
+        Failure {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match cli.command {
-        Some(Command::Doctor(args)) => headless::doctor::main(args),
-        None if cli.run.preset.is_some() => headless::main(cli.run, Wiring::default()),
-        None => {
-            eprintln!("mobi-tui: the wizard is not wired into this build yet; run headless with --preset FILE");
-            2
-        }
+    let result = match cli.command {
+        Some(Command::Generate(args)) => run_generate(&args),
+        Some(Command::Doctor(args)) => Ok(headless::doctor::main(args)),
+        None if cli.run.preset.is_some() => Ok(headless::main(cli.run, Wiring::default())),
+        None => Err(Failure {
+            code: EXIT_USAGE,
+            message: "the wizard is not available yet; use `mobi-tui generate --preset FILE`"
+                .into(),
+        }),
     };
-    ExitCode::from(code)
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            eprintln!("mobi-tui: error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+pub fn run_generate(args: &GenerateArgs) -> Result<u8, Failure> {
+    let preset = preset::load(&args.preset)?;
+    let report = render::generate(
+        &preset,
+        &args.out,
+        WriteOptions {
+            dry_run: args.dry_run,
+            force: args.force,
+        },
+    )?;
+    if args.dry_run {
+        print!("{}", report.diff);
+        eprintln!(
+            "dry run: {} to create, {} to update, {} unchanged; nothing written",
+            report.created.len(),
+            report.updated.len() + report.overwritten.len(),
+            report.unchanged
+        );
+    } else {
+        for p in &report.created {
+            println!("created   {p}");
+        }
+        for p in &report.updated {
+            println!("updated   {p}");
+        }
+        for p in &report.overwritten {
+            println!("overwrote {p} (--force)");
+        }
+        println!(
+            "{} env {}: {} created, {} updated, {} unchanged in {}",
+            preset.project.name,
+            preset.project.env,
+            report.created.len(),
+            report.updated.len() + report.overwritten.len(),
+            report.unchanged,
+            args.out.join("infra/terraform").display()
+        );
+    }
+    Ok(EXIT_OK)
 }

@@ -1,0 +1,353 @@
+//! `mobi-tui generate`: layout, formatting, env-agnostic modules, idempotence, user edits.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::*;
+
+const MODULE_FILES: &[&str] = &[
+    "main.tf",
+    "variables.tf",
+    "outputs.tf",
+    "versions.tf",
+    "README.md",
+];
+const ENV_FILES: &[&str] = &[
+    "main.tf",
+    "providers.tf",
+    "backend.tf",
+    "variables.tf",
+    "outputs.tf",
+    "terraform.tfvars",
+    "terraform.tfvars.example",
+];
+
+fn generate(preset: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "generate",
+        "--preset",
+        preset.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    mobi(&args)
+}
+
+fn generate_ok(preset: &Path, out: &Path) {
+    let o = generate(preset, out, &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "generate {}: {}{}",
+        preset.display(),
+        stdout(&o),
+        stderr(&o)
+    );
+}
+
+fn assert_layout(out: &Path, env: &str) {
+    let tf = out.join("infra/terraform");
+    for m in mobi_tui::render::MODULES {
+        for f in MODULE_FILES {
+            assert!(
+                tf.join("modules").join(m).join(f).is_file(),
+                "missing modules/{m}/{f}"
+            );
+        }
+    }
+    for f in ENV_FILES {
+        assert!(
+            tf.join("envs").join(env).join(f).is_file(),
+            "missing envs/{env}/{f}"
+        );
+    }
+    for f in [
+        ".gitignore",
+        "Makefile",
+        ".github/workflows/terraform.yml",
+        "infra/terraform/README.md",
+    ] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+}
+
+fn terraform_fmt_check(dir: &Path) {
+    let o = Command::new(terraform())
+        .args(["fmt", "-check", "-recursive", "-diff"])
+        .arg(dir)
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "terraform fmt -check failed:\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+}
+
+#[test]
+fn shipped_presets_generate_the_full_layout_fmt_clean() {
+    for env in ["dev", "staging", "prod"] {
+        let out = tempfile::tempdir().unwrap();
+        generate_ok(&repo().join(format!("presets/{env}.toml")), out.path());
+        assert_layout(out.path(), env);
+        terraform_fmt_check(&out.path().join("infra/terraform"));
+    }
+}
+
+#[test]
+fn modules_are_env_agnostic_and_envs_share_them() {
+    let out = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    generate_ok(&repo().join("presets/dev.toml"), out.path());
+    let modules_after_dev: Vec<(String, Vec<u8>)> =
+        files_under(&out.path().join("infra/terraform/modules"))
+            .into_iter()
+            .map(|f| {
+                let b = std::fs::read(out.path().join("infra/terraform/modules").join(&f)).unwrap();
+                (f, b)
+            })
+            .collect();
+    generate_ok(&repo().join("presets/prod.toml"), out.path());
+    generate_ok(&repo().join("presets/prod.toml"), other.path());
+    for (f, bytes) in &modules_after_dev {
+        let after = std::fs::read(out.path().join("infra/terraform/modules").join(f)).unwrap();
+        assert_eq!(&after, bytes, "modules/{f} changed when prod was generated");
+        let fresh = std::fs::read(other.path().join("infra/terraform/modules").join(f)).unwrap();
+        assert_eq!(
+            &fresh, bytes,
+            "modules/{f} differs between dev and prod renderings"
+        );
+    }
+    let envs = files_under(&out.path().join("infra/terraform/envs"));
+    assert!(
+        envs.iter().any(|f| f.starts_with("dev/")) && envs.iter().any(|f| f.starts_with("prod/")),
+        "{envs:?}"
+    );
+}
+
+#[test]
+fn other_values_and_five_workers_reach_the_worker_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let preset = preset_variant(
+        "dev.toml",
+        &[
+            ("region = \"fr-par\"", "region = \"nl-ams\""),
+            ("env    = \"dev\"", "env    = \"qa2\""),
+            ("name   = \"mobi\"", "name   = \"acme-mobi\""),
+            ("172.16.0.0/22", "192.168.64.0/24"),
+            ("mobi-media-dev-example", "acme-media-qa2"),
+            ("mobi-frontend-dev-example", "acme-front-qa2"),
+            (
+                "[external_apis]",
+                "[workers.gpod]\nimage = \"rg.nl-ams.scw.cloud/acme/worker-gis\"\ntag = \"2.0.0-rc1\"\nreplicas = 3\nstream = \"gis.tiles\"\nmax_replicas = 5\n\n[external_apis]",
+            ),
+        ],
+        dir.path(),
+        "qa2.toml",
+    );
+    let out = tempfile::tempdir().unwrap();
+    generate_ok(&preset, out.path());
+    assert_layout(out.path(), "qa2");
+    terraform_fmt_check(&out.path().join("infra/terraform"));
+    let env_dir = out.path().join("infra/terraform/envs/qa2");
+    let env_text: String = ENV_FILES
+        .iter()
+        .filter(|f| f.ends_with(".tf"))
+        .map(|f| std::fs::read_to_string(env_dir.join(f)).unwrap())
+        .collect();
+    for (worker, stream) in [
+        ("vpod", "media.video"),
+        ("ipod", "media.photo"),
+        ("dpod", "media.document"),
+        ("ppod", "public.data"),
+        ("gpod", "gis.tiles"),
+    ] {
+        assert!(
+            env_text.contains(worker) && env_text.contains(stream),
+            "worker {worker} ({stream}) missing from envs/qa2"
+        );
+    }
+    assert!(
+        env_text.contains("nl-ams")
+            && env_text.contains("192.168.64.0/24")
+            && env_text.contains("acme-media-qa2")
+    );
+    assert!(
+        !env_text.contains("fr-par"),
+        "a value of the dev preset leaked into another env"
+    );
+}
+
+fn snapshot_mtimes(dir: &Path) -> Vec<(String, std::time::SystemTime, Vec<u8>)> {
+    files_under(dir)
+        .into_iter()
+        .map(|f| {
+            let p = dir.join(&f);
+            (
+                f,
+                std::fs::metadata(&p).unwrap().modified().unwrap(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn same_preset_twice_rewrites_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let preset = repo().join("presets/dev.toml");
+    generate_ok(&preset, out.path());
+    let before = snapshot_mtimes(out.path());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let o = generate(&preset, out.path(), &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("0 created, 0 updated"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        snapshot_mtimes(out.path()),
+        before,
+        "a no-op re-run touched files"
+    );
+}
+
+#[test]
+fn user_edits_survive_without_force_and_dry_run_writes_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let preset = repo().join("presets/dev.toml");
+    generate_ok(&preset, out.path());
+    let main_tf = out.path().join("infra/terraform/envs/dev/main.tf");
+    let edited = format!(
+        "{}\n# local tweak by a human\n",
+        std::fs::read_to_string(&main_tf).unwrap()
+    );
+    std::fs::write(&main_tf, &edited).unwrap();
+    // The preset changes too, so the generator has a reason to rewrite other files.
+    let dir = tempfile::tempdir().unwrap();
+    let changed = preset_variant(
+        "dev.toml",
+        &[(
+            "tag      = \"0.1.0\"\nreplicas = 2",
+            "tag      = \"0.2.0\"\nreplicas = 2",
+        )],
+        dir.path(),
+        "dev.toml",
+    );
+    let before = snapshot_mtimes(out.path());
+
+    let o = generate(&changed, out.path(), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("infra/terraform/envs/dev/main.tf"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stderr(&o).lines().count(), 1);
+    assert_eq!(
+        snapshot_mtimes(out.path()),
+        before,
+        "a refused run wrote files"
+    );
+
+    let o = generate(&changed, out.path(), &["--dry-run"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("--- a/infra/terraform/envs/dev/main.tf"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("-# local tweak by a human"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(snapshot_mtimes(out.path()), before, "--dry-run wrote files");
+
+    let o = generate(&changed, out.path(), &["--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!std::fs::read_to_string(&main_tf)
+        .unwrap()
+        .contains("local tweak"));
+}
+
+#[test]
+fn no_secret_in_any_file_and_gitignore_covers_the_seed() {
+    let out = tempfile::tempdir().unwrap();
+    let o = Command::new(bin())
+        .args(["generate", "--preset"])
+        .arg(repo().join("presets/prod.toml"))
+        .arg("--out")
+        .arg(out.path())
+        .env("SCW_ACCESS_KEY", "SCWMARKERACCESS0000")
+        .env("SCW_SECRET_KEY", "11111111-marker-secret-key")
+        .env("TF_VAR_ancpi_api_key", "marker-ancpi-key")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in files_under(out.path()) {
+        let text = std::fs::read_to_string(out.path().join(&f)).unwrap_or_default();
+        for marker in [
+            "SCWMARKERACCESS0000",
+            "marker-secret-key",
+            "marker-ancpi-key",
+        ] {
+            assert!(
+                !text.contains(marker),
+                "{f} contains a secret from the environment"
+            );
+        }
+        for line in text.lines() {
+            let l = line.trim();
+            let assigns_literal =
+                |k: &str| l.starts_with(k) && l.contains("= \"") && !l.contains("${");
+            assert!(
+                !(assigns_literal("password")
+                    || assigns_literal("secret_key")
+                    || assigns_literal("access_key")),
+                "{f} assigns a literal credential: {l}"
+            );
+        }
+    }
+    let gi = std::fs::read_to_string(out.path().join(".gitignore")).unwrap();
+    for entry in [
+        ".terraform/",
+        "*.tfstate",
+        "*.tfstate.backup",
+        "crash.log",
+        ".terraform.tfstate*",
+        "terraform.tfvars",
+    ] {
+        assert!(
+            gi.lines().any(|l| l.trim() == entry),
+            ".gitignore lacks {entry}"
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(
+            out.path()
+                .join("infra/terraform/envs/prod/terraform.tfvars"),
+        )
+        .unwrap()
+        .permissions()
+        .mode();
+        assert_eq!(mode & 0o077, 0, "terraform.tfvars is readable by others");
+    }
+}
+
+#[test]
+fn existing_gitignore_is_merged_not_replaced() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join(".gitignore"), "node_modules/\n*.tfstate\n").unwrap();
+    generate_ok(&repo().join("presets/dev.toml"), out.path());
+    let gi = std::fs::read_to_string(out.path().join(".gitignore")).unwrap();
+    assert!(gi.starts_with("node_modules/\n*.tfstate\n"), "{gi}");
+    assert_eq!(gi.matches("*.tfstate\n").count(), 1, "{gi}");
+    assert!(gi.contains("terraform.tfvars"));
+}

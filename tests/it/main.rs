@@ -1,0 +1,5 @@
+//! One integration test binary (one link of the library), with a module per area.
+
+mod generate;
+mod presets;
+mod support;
