@@ -21,11 +21,14 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 #[command(
     name = "mobi-tui",
     version,
-    about = "From an empty repository to a running Scaleway platform, phase by phase."
+    about = "From an empty repository to a running Scaleway platform, phase by phase.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Subcommand)]
