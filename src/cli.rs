@@ -29,6 +29,9 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub run: RunArgs,
+    /// Open the wizard prefilled from this preset and save the answers back to it.
+    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+    pub edit: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,11 +93,16 @@ pub fn main() -> ExitCode {
         Some(Command::Generate(args)) => run_generate(&args),
         Some(Command::Doctor(args)) => Ok(headless::doctor::main(args)),
         None if cli.run.preset.is_some() => Ok(headless::main(cli.run, Wiring::default())),
-        None => Err(Failure {
-            code: EXIT_USAGE,
-            message: "the wizard is not available yet; use `mobi-tui generate --preset FILE`"
-                .into(),
-        }),
+        None => Ok(crate::tui::main(
+            crate::tui::TuiArgs {
+                out: cli.run.out,
+                edit: cli.edit,
+                sandbox: cli.run.sandbox,
+                terraform_bin: cli.run.terraform_bin,
+                grace: cli.run.grace,
+            },
+            Wiring::default(),
+        )),
     };
     match result {
         Ok(code) => ExitCode::from(code),

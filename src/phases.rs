@@ -89,7 +89,8 @@ pub static PHASES: [Phase; 14] = [
     Phase {
         number: 2,
         title: "Provider & state backend",
-        purpose: "Check credentials, then `terraform init` the environment (backend and providers).",
+        purpose:
+            "Check credentials, then `terraform init` the environment (backend and providers).",
         module: None,
         steps: &[StepKind::CheckCredentials, StepKind::Init],
         preset_sections: &["project", "state"],
@@ -179,7 +180,11 @@ pub static PHASES: [Phase; 14] = [
         title: "Environments & promotion",
         purpose: "fmt check, validate every env, and a final untargeted plan that must converge.",
         module: None,
-        steps: &[StepKind::FmtCheck, StepKind::ValidateAll, StepKind::FinalPlan],
+        steps: &[
+            StepKind::FmtCheck,
+            StepKind::ValidateAll,
+            StepKind::FinalPlan,
+        ],
         preset_sections: &["*"],
     },
     Phase {
@@ -217,6 +222,9 @@ mod tests {
         for p in &PHASES {
             assert_eq!(p.applies(), p.module.is_some(), "phase {}", p.number);
         }
-        assert_eq!(phase(3).and_then(|p| p.target()).as_deref(), Some("module.network"));
+        assert_eq!(
+            phase(3).and_then(|p| p.target()).as_deref(),
+            Some("module.network")
+        );
     }
 }

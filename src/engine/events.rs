@@ -115,9 +115,7 @@ pub enum RunEvent {
         sandbox: bool,
     },
     /// `--resume` picked this phase as the first one not done.
-    Resume {
-        phase: u8,
-    },
+    Resume { phase: u8 },
     PhaseStart {
         phase: u8,
         title: String,
@@ -163,15 +161,9 @@ pub enum RunEvent {
         address: Option<String>,
     },
     /// A line Terraform printed outside its JSON UI (stderr, provisioner output, init logs).
-    Log {
-        phase: u8,
-        line: String,
-    },
+    Log { phase: u8, line: String },
     /// Something the user should know that is not an error (a re-plan, an upstream not applied).
-    Note {
-        phase: u8,
-        message: String,
-    },
+    Note { phase: u8, message: String },
     /// Terraform left a state lock behind: the exact command that releases it.
     LockLeft {
         phase: u8,

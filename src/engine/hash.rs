@@ -70,7 +70,12 @@ pub fn preset_sections_hash(preset: &Preset, sections: &[&str]) -> String {
         for s in sections {
             h.update(s.as_bytes());
             h.update(b"=");
-            h.update(v.get(*s).map(|x| x.to_string()).unwrap_or_default().as_bytes());
+            h.update(
+                v.get(*s)
+                    .map(|x| x.to_string())
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
             h.update([0]);
         }
     }

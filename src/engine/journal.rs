@@ -128,7 +128,8 @@ impl Journal {
         std::fs::create_dir_all(dir).map_err(werr)?;
         let ignore = out_dir.join(".mobi").join(".gitignore");
         if !ignore.exists() {
-            std::fs::write(&ignore, "# run state of mobi-tui: never committed\n*\n").map_err(werr)?;
+            std::fs::write(&ignore, "# run state of mobi-tui: never committed\n*\n")
+                .map_err(werr)?;
         }
         let text = serde_json::to_string_pretty(self)
             .map_err(|e| werr(std::io::Error::other(e.to_string())))?;

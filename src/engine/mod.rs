@@ -33,9 +33,7 @@ pub use journal::{Journal, JournalError, LockRecord, PhaseRecord};
 
 use crate::phases::{Phase, StepKind, PHASES, PHASE_COUNT};
 use crate::preset::Preset;
-use crate::terraform::{
-    self, force_unlock_hint, Interrupt, RunOutcome, TfCommand, TfMessage,
-};
+use crate::terraform::{self, force_unlock_hint, Interrupt, RunOutcome, TfCommand, TfMessage};
 
 /// Errors of the injected parts, kept opaque: the engine only reports their message.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -44,14 +42,22 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub const TREE_SUBDIR: &str = "infra/terraform";
 
 /// The Scaleway credentials the real providers need (never printed, only named).
-pub const CREDENTIAL_VARS: [&str; 3] = ["SCW_ACCESS_KEY", "SCW_SECRET_KEY", "SCW_DEFAULT_PROJECT_ID"];
+pub const CREDENTIAL_VARS: [&str; 3] =
+    ["SCW_ACCESS_KEY", "SCW_SECRET_KEY", "SCW_DEFAULT_PROJECT_ID"];
 
 /// The names of the credential variables missing from this process's environment.
 pub fn missing_credentials() -> Vec<&'static str> {
+    missing_credentials_with(&[])
+}
+
+/// Like [`missing_credentials`], also counting the variables the workspace hands to Terraform
+/// (the TUI passes credentials typed into masked fields that way, never through its own env).
+pub fn missing_credentials_with(extra: &[(String, String)]) -> Vec<&'static str> {
     CREDENTIAL_VARS
         .iter()
         .copied()
         .filter(|v| std::env::var_os(v).is_none_or(|x| x.is_empty()))
+        .filter(|v| !extra.iter().any(|(k, x)| k == v && !x.is_empty()))
         .collect()
 }
 
@@ -59,8 +65,12 @@ pub fn missing_credentials() -> Vec<&'static str> {
 /// `out/infra/terraform`), returning a one-line summary. The generator plugs in here:
 /// `|p, path, out| render::generate(p, path, out, opts).map(|r| r.to_string()).map_err(Into::into)`.
 pub trait TreeWriter: Send + Sync {
-    fn write_tree(&self, preset: &Preset, preset_path: &Path, out: &Path)
-        -> Result<String, BoxError>;
+    fn write_tree(
+        &self,
+        preset: &Preset,
+        preset_path: &Path,
+        out: &Path,
+    ) -> Result<String, BoxError>;
 }
 
 impl<F> TreeWriter for F
@@ -366,7 +376,11 @@ impl Run<'_> {
         (self.emit)(RunEvent::RunStart {
             env,
             dir: cfg.out_dir.display().to_string(),
-            mode: if cfg.apply { RunMode::Apply } else { RunMode::Plan },
+            mode: if cfg.apply {
+                RunMode::Apply
+            } else {
+                RunMode::Plan
+            },
             from: cfg.from,
             to: cfg.to,
             terraform: cfg.terraform_bin.display().to_string(),
@@ -397,7 +411,10 @@ impl Run<'_> {
             start = cfg.to + 1;
             for p in &PHASES[usize::from(cfg.from - 1)..usize::from(cfg.to)] {
                 let inputs = self.inputs_hash(p);
-                if !self.journal.is_done(p.number, &inputs, cfg.apply && p.applies()) {
+                if !self
+                    .journal
+                    .is_done(p.number, &inputs, cfg.apply && p.applies())
+                {
                     start = p.number;
                     break;
                 }
@@ -416,7 +433,9 @@ impl Run<'_> {
             if p.number >= 2 {
                 self.ensure_workspace()?;
                 if cfg.require_credentials && !self.ws.as_ref().is_some_and(|w| w.sandbox) {
-                    let missing = missing_credentials();
+                    let missing = missing_credentials_with(
+                        self.ws.as_ref().map(|w| w.env.as_slice()).unwrap_or(&[]),
+                    );
                     if !missing.is_empty() {
                         return Err(stop(
                             RunStatus::Refused,
@@ -460,7 +479,9 @@ impl Run<'_> {
                     status,
                     match status {
                         RunStatus::Interrupted => format!("interrupted in phase {}", p.number),
-                        RunStatus::Stopped => format!("stopped at phase {}: not approved", p.number),
+                        RunStatus::Stopped => {
+                            format!("stopped at phase {}: not approved", p.number)
+                        }
                         _ => format!("phase {} ({}) failed", p.number, p.title),
                     },
                 ));
@@ -489,10 +510,7 @@ impl Run<'_> {
             .as_ref()
             .and_then(|w| hash::tree_hash(&w.root, &w.env_dir).ok())
             .unwrap_or_default();
-        let plan_hash = r
-            .plan_file
-            .as_deref()
-            .and_then(|f| hash::hash_file(f).ok());
+        let plan_hash = r.plan_file.as_deref().and_then(|f| hash::hash_file(f).ok());
         if r.applied && !r.changes.is_zero() {
             self.journal.invalidate_after(p.number);
         }
@@ -551,7 +569,10 @@ impl Run<'_> {
 
     fn tf(&self) -> Result<terraform::Terraform, PhaseResult> {
         let ws = self.ws()?;
-        Ok(terraform::Terraform::new(&self.cfg().terraform_bin, &ws.env_dir).with_env(ws.env.clone()))
+        Ok(
+            terraform::Terraform::new(&self.cfg().terraform_bin, &ws.env_dir)
+                .with_env(ws.env.clone()),
+        )
     }
 
     /// Hash of what a phase depends on: its preset sections and its module's files (or, for the
@@ -637,7 +658,14 @@ impl Run<'_> {
             Ok(o) => o,
             Err(e) => {
                 let msg = e.to_string();
-                self.step_end(phase, step, StepStatus::Failed, started, None, Some(msg.clone()));
+                self.step_end(
+                    phase,
+                    step,
+                    StepStatus::Failed,
+                    started,
+                    None,
+                    Some(msg.clone()),
+                );
                 return Err(PhaseResult::failed(msg));
             }
         };
@@ -663,7 +691,14 @@ impl Run<'_> {
         }
         if !out.success(cmd) {
             let msg = failure_message(cmd, &out);
-            self.step_end(phase, step, StepStatus::Failed, started, changes, Some(msg.clone()));
+            self.step_end(
+                phase,
+                step,
+                StepStatus::Failed,
+                started,
+                changes,
+                Some(msg.clone()),
+            );
             return Err(PhaseResult::failed(msg));
         }
         self.step_end(phase, step, StepStatus::Ok, started, changes, None);
@@ -685,12 +720,26 @@ impl Run<'_> {
             .write_tree(&cfg.preset, &cfg.preset_path, &cfg.out_dir)
         {
             Ok(summary) => {
-                self.step_end(p.number, StepKind::WriteTree, StepStatus::Ok, started, None, Some(summary));
+                self.step_end(
+                    p.number,
+                    StepKind::WriteTree,
+                    StepStatus::Ok,
+                    started,
+                    None,
+                    Some(summary),
+                );
                 PhaseResult::ok(Changes::default(), true)
             }
             Err(e) => {
                 let msg = e.to_string();
-                self.step_end(p.number, StepKind::WriteTree, StepStatus::Failed, started, None, Some(msg.clone()));
+                self.step_end(
+                    p.number,
+                    StepKind::WriteTree,
+                    StepStatus::Failed,
+                    started,
+                    None,
+                    Some(msg.clone()),
+                );
                 PhaseResult::failed(msg)
             }
         }
@@ -699,7 +748,8 @@ impl Run<'_> {
     /// Is `module "<m>"` declared in the env's root configuration?
     fn module_present(&self, m: &str) -> bool {
         let Some(ws) = &self.ws else { return false };
-        let Ok(re) = regex::Regex::new(&format!(r#"(?m)^\s*module\s+"{}"\s*\{{"#, regex::escape(m)))
+        let Ok(re) =
+            regex::Regex::new(&format!(r#"(?m)^\s*module\s+"{}"\s*\{{"#, regex::escape(m)))
         else {
             return false;
         };
@@ -785,20 +835,22 @@ impl Run<'_> {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let (out, file, tree, state) =
-                match self.plan_saved(p, StepKind::Plan, Some(&target)).await {
-                    Ok(x) => x,
-                    Err(r) if r.status == PhaseStatus::Failed && !apply => {
-                        return match self.upstream_not_applied(p) {
+            let (out, file, tree, state) = match self
+                .plan_saved(p, StepKind::Plan, Some(&target))
+                .await
+            {
+                Ok(x) => x,
+                Err(r) if r.status == PhaseStatus::Failed && !apply => {
+                    return match self.upstream_not_applied(p) {
                             Some(up) => PhaseResult::skipped(format!(
                                 "upstream phase {up} is not applied yet, so this plan could not be made: {}",
                                 r.reason.unwrap_or_default()
                             )),
                             None => r,
                         };
-                    }
-                    Err(r) => return r,
-                };
+                }
+                Err(r) => return r,
+            };
             let changes = out.summary.map(Changes::from).unwrap_or_default();
             let has_changes = out.exit_code == Some(2);
             if !apply || !has_changes {
@@ -831,7 +883,11 @@ impl Run<'_> {
                 Err(r) => return r,
             };
             if tree_now != tree || state_now != state {
-                let what = if tree_now != tree { "the tree" } else { "the state" };
+                let what = if tree_now != tree {
+                    "the tree"
+                } else {
+                    "the state"
+                };
                 if attempts >= 3 {
                     return PhaseResult::failed(format!(
                         "{what} keeps changing while planning; is another Terraform running?"
@@ -863,7 +919,13 @@ impl Run<'_> {
         PHASES[2..usize::from(p.number - 1)]
             .iter()
             .filter(|u| u.module.is_some_and(|m| self.module_present(m)))
-            .find(|u| !self.journal.phases.get(&u.number).is_some_and(|r| r.applied && !r.stale))
+            .find(|u| {
+                !self
+                    .journal
+                    .phases
+                    .get(&u.number)
+                    .is_some_and(|r| r.applied && !r.stale)
+            })
             .map(|u| u.number)
     }
 
@@ -881,17 +943,32 @@ impl Run<'_> {
         self.step_start(p.number, StepKind::FmtCheck, Some(&cmd));
         match terraform::run(&cmd, self.interrupt, self.cfg().grace, &mut |_| {}).await {
             Ok(o) if o.interrupted => return PhaseResult::interrupted(),
-            Ok(o) if o.exit_code == Some(0) => {
-                self.step_end(p.number, StepKind::FmtCheck, StepStatus::Ok, started, None, None)
-            }
+            Ok(o) if o.exit_code == Some(0) => self.step_end(
+                p.number,
+                StepKind::FmtCheck,
+                StepStatus::Ok,
+                started,
+                None,
+                None,
+            ),
             Ok(o) => {
                 let files: Vec<&str> = o.stdout.lines().filter(|l| !l.trim().is_empty()).collect();
                 let msg = if files.is_empty() {
                     "terraform fmt -check failed".to_string()
                 } else {
-                    format!("not formatted (run terraform fmt -recursive): {}", files.join(", "))
+                    format!(
+                        "not formatted (run terraform fmt -recursive): {}",
+                        files.join(", ")
+                    )
                 };
-                self.step_end(p.number, StepKind::FmtCheck, StepStatus::Failed, started, None, Some(msg.clone()));
+                self.step_end(
+                    p.number,
+                    StepKind::FmtCheck,
+                    StepStatus::Failed,
+                    started,
+                    None,
+                    Some(msg.clone()),
+                );
                 return PhaseResult::failed(msg);
             }
             Err(e) => return PhaseResult::failed(e.to_string()),
@@ -920,24 +997,42 @@ impl Run<'_> {
             let cmd = tf.validate();
             let started = Instant::now();
             self.step_start(p.number, StepKind::ValidateAll, Some(&cmd));
-            let out = match terraform::run(&cmd, self.interrupt, self.cfg().grace, &mut |_| {}).await {
-                Ok(o) if o.interrupted => return PhaseResult::interrupted(),
-                Ok(o) => o,
-                Err(e) => return PhaseResult::failed(e.to_string()),
-            };
+            let out =
+                match terraform::run(&cmd, self.interrupt, self.cfg().grace, &mut |_| {}).await {
+                    Ok(o) if o.interrupted => return PhaseResult::interrupted(),
+                    Ok(o) => o,
+                    Err(e) => return PhaseResult::failed(e.to_string()),
+                };
             let report: Option<terraform::json::ValidateReport> =
                 serde_json::from_str(&out.stdout).ok();
             let valid = report.as_ref().is_some_and(|r| r.valid);
             for d in report.iter().flat_map(|r| r.diagnostics.iter()) {
                 (self.emit)(diag_event(p.number, d));
             }
-            let env_name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let env_name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if !valid {
                 let msg = format!("envs/{env_name} is not valid");
-                self.step_end(p.number, StepKind::ValidateAll, StepStatus::Failed, started, None, Some(msg.clone()));
+                self.step_end(
+                    p.number,
+                    StepKind::ValidateAll,
+                    StepStatus::Failed,
+                    started,
+                    None,
+                    Some(msg.clone()),
+                );
                 return PhaseResult::failed(msg);
             }
-            self.step_end(p.number, StepKind::ValidateAll, StepStatus::Ok, started, None, Some(format!("envs/{env_name}")));
+            self.step_end(
+                p.number,
+                StepKind::ValidateAll,
+                StepStatus::Ok,
+                started,
+                None,
+                Some(format!("envs/{env_name}")),
+            );
         }
 
         // The final untargeted plan.
@@ -984,19 +1079,42 @@ impl Run<'_> {
         let started = Instant::now();
         self.step_start(p.number, StepKind::SmokeChecks, None);
         let preset = self.cfg().preset.clone();
-        let res = checks.run(&preset, &ws, self.interrupt, &mut *self.emit).await;
+        let res = checks
+            .run(&preset, &ws, self.interrupt, &mut *self.emit)
+            .await;
         if self.interrupt.is_requested() {
-            self.step_end(p.number, StepKind::SmokeChecks, StepStatus::Interrupted, started, None, None);
+            self.step_end(
+                p.number,
+                StepKind::SmokeChecks,
+                StepStatus::Interrupted,
+                started,
+                None,
+                None,
+            );
             return PhaseResult::interrupted();
         }
         match res {
             Ok(()) => {
-                self.step_end(p.number, StepKind::SmokeChecks, StepStatus::Ok, started, None, None);
+                self.step_end(
+                    p.number,
+                    StepKind::SmokeChecks,
+                    StepStatus::Ok,
+                    started,
+                    None,
+                    None,
+                );
                 PhaseResult::ok(Changes::default(), true)
             }
             Err(e) => {
                 let msg = e.to_string();
-                self.step_end(p.number, StepKind::SmokeChecks, StepStatus::Failed, started, None, Some(msg.clone()));
+                self.step_end(
+                    p.number,
+                    StepKind::SmokeChecks,
+                    StepStatus::Failed,
+                    started,
+                    None,
+                    Some(msg.clone()),
+                );
                 PhaseResult::failed(msg)
             }
         }
@@ -1065,12 +1183,15 @@ pub fn translate(
         }
         TfMessage::ApplyStart(h) => {
             starts.insert(h.resource.addr.clone(), Instant::now());
-            resource(&h.resource.addr, &h.action, ResourceStatus::InProgress, Some(0.0))
+            resource(
+                &h.resource.addr,
+                &h.action,
+                ResourceStatus::InProgress,
+                Some(0.0),
+            )
         }
         TfMessage::ApplyProgress(h) | TfMessage::ApplyComplete(h) | TfMessage::ApplyErrored(h) => {
-            let measured = starts
-                .get(&h.resource.addr)
-                .map(|t| secs(t.elapsed()));
+            let measured = starts.get(&h.resource.addr).map(|t| secs(t.elapsed()));
             let status = match m {
                 TfMessage::ApplyProgress(_) => ResourceStatus::InProgress,
                 TfMessage::ApplyComplete(_) => ResourceStatus::Complete,

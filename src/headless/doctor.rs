@@ -58,13 +58,15 @@ pub fn checks(
     sandbox_ready: Option<&dyn Fn() -> Result<String, String>>,
 ) -> Vec<CheckLine> {
     let mut out = Vec::new();
-    out.push(match terraform::find_binary(args.terraform_bin.as_deref()) {
-        Ok(bin) => match terraform::binary_version(&bin) {
-            Ok(v) => line(Outcome::Ok, "terraform", format!("{v} ({})", bin.display())),
+    out.push(
+        match terraform::find_binary(args.terraform_bin.as_deref()) {
+            Ok(bin) => match terraform::binary_version(&bin) {
+                Ok(v) => line(Outcome::Ok, "terraform", format!("{v} ({})", bin.display())),
+                Err(e) => line(Outcome::Fail, "terraform", e.to_string()),
+            },
             Err(e) => line(Outcome::Fail, "terraform", e.to_string()),
         },
-        Err(e) => line(Outcome::Fail, "terraform", e.to_string()),
-    });
+    );
     out.push(kubectl());
     let missing = missing_credentials();
     out.push(if missing.is_empty() {
@@ -111,7 +113,11 @@ fn kubectl() -> CheckLine {
     let version = out.ok().and_then(|o| {
         serde_json::from_slice::<serde_json::Value>(&o.stdout)
             .ok()
-            .and_then(|v| v["clientVersion"]["gitVersion"].as_str().map(str::to_string))
+            .and_then(|v| {
+                v["clientVersion"]["gitVersion"]
+                    .as_str()
+                    .map(str::to_string)
+            })
     });
     match version {
         Some(v) => line(Outcome::Ok, "kubectl", format!("{v} ({})", bin.display())),
@@ -147,7 +153,10 @@ fn state_bucket(args: &DoctorArgs, have_creds: bool) -> CheckLine {
         return line(Outcome::Fail, "state bucket", "state.bucket is not set");
     };
     let url = format!("https://s3.{}.scw.cloud/{bucket}", preset.project.region);
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return line(Outcome::Fail, "state bucket", e.to_string()),
     };
@@ -158,8 +167,16 @@ fn state_bucket(args: &DoctorArgs, have_creds: bool) -> CheckLine {
         client.head(&url).send().await.map(|r| r.status().as_u16())
     });
     match res {
-        Ok(404) => line(Outcome::Fail, "state bucket", format!("{bucket} does not exist ({url})")),
-        Ok(code) => line(Outcome::Ok, "state bucket", format!("{bucket} reachable (HTTP {code})")),
+        Ok(404) => line(
+            Outcome::Fail,
+            "state bucket",
+            format!("{bucket} does not exist ({url})"),
+        ),
+        Ok(code) => line(
+            Outcome::Ok,
+            "state bucket",
+            format!("{bucket} reachable (HTTP {code})"),
+        ),
         Err(e) => line(Outcome::Fail, "state bucket", format!("{url}: {e}")),
     }
 }

@@ -246,7 +246,9 @@ impl Approver for PromptApprover {
                 }
             };
             match answer {
-                Ok(Ok(l)) if matches!(l.trim(), "y" | "Y" | "yes" | "YES" | "Yes") => Approval::Apply,
+                Ok(Ok(l)) if matches!(l.trim(), "y" | "Y" | "yes" | "YES" | "Yes") => {
+                    Approval::Apply
+                }
                 _ => Approval::Stop,
             }
         })

@@ -25,9 +25,15 @@ pub const SUPPORTED_UI_MAJOR: u64 = 1;
 #[derive(Debug, Clone, PartialEq)]
 pub enum TfMessage {
     /// First line of every stream: the Terraform version and the UI version.
-    Version { terraform: String, ui: String },
+    Version {
+        terraform: String,
+        ui: String,
+    },
     /// A plain log message (`type: log`) or an `init_output` message.
-    Log { level: String, message: String },
+    Log {
+        level: String,
+        message: String,
+    },
     Diagnostic(Diagnostic),
     PlannedChange(ResourceChange),
     ResourceDrift(ResourceChange),

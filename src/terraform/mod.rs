@@ -10,7 +10,7 @@ pub mod process;
 
 use std::path::{Path, PathBuf};
 
-pub use command::{force_unlock_hint, OutputKind, TfCommand, Terraform};
+pub use command::{force_unlock_hint, OutputKind, Terraform, TfCommand};
 pub use json::{parse_line, ChangeSummary, Diagnostic, TfMessage};
 pub use process::{run, run_capture, Interrupt, RunOutcome, DEFAULT_GRACE};
 
@@ -63,11 +63,10 @@ pub fn binary_version(bin: &Path) -> Result<String, TerraformError> {
             source,
         })?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let v: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| TerraformError::Failed {
-            argv: format!("{} version -json", bin.display()),
-            message: e.to_string(),
-        })?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| TerraformError::Failed {
+        argv: format!("{} version -json", bin.display()),
+        message: e.to_string(),
+    })?;
     Ok(v.get("terraform_version")
         .and_then(|v| v.as_str())
         .unwrap_or("unknown")

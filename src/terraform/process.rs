@@ -217,7 +217,13 @@ pub async fn run(
             }
             TfMessage::Text(t) if out.lock_id.is_none() && t.trim_start().starts_with("ID:") => {
                 // Text-mode lock errors (commands without -json) print the same Lock Info.
-                out.lock_id = t.trim_start().trim_start_matches("ID:").trim().split_whitespace().next().map(str::to_string);
+                out.lock_id = t
+                    .trim_start()
+                    .trim_start_matches("ID:")
+                    .trim()
+                    .split_whitespace()
+                    .next()
+                    .map(str::to_string);
             }
             _ => {}
         }
@@ -291,10 +297,7 @@ pub async fn run_capture(cmd: &TfCommand, interrupt: &Interrupt) -> Result<Strin
     } else {
         Err(TerraformError::Failed {
             argv: cmd.argv_display().join(" "),
-            message: out
-                .first_error()
-                .map(|d| d.summary.clone())
-                .unwrap_or(last),
+            message: out.first_error().map(|d| d.summary.clone()).unwrap_or(last),
         })
     }
 }

@@ -1,0 +1,100 @@
+//! Small drawing helpers shared by the screens: the phase list, status glyphs, a centred box.
+//!
+//! Pure functions of the state, like the views: they take `&App` and a `Frame`.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
+use ratatui::Frame;
+
+use super::app::{state_word, App, PhaseState, Screen};
+use crate::phases::PHASES;
+
+/// What the phase list says about a phase: the run's state once it ran, else the wizard's.
+pub fn phase_status(app: &App, n: u8) -> (&'static str, &'static str, Color) {
+    let run = app.run.phase(n).map(|p| p.state).unwrap_or_default();
+    match run {
+        PhaseState::Running => ("▶", "running", Color::Cyan),
+        PhaseState::Planned => ("◐", "planned", Color::Blue),
+        PhaseState::Applied => ("●", "applied", Color::Green),
+        PhaseState::Failed => ("✗", "failed", Color::Red),
+        PhaseState::Skipped => ("-", "skipped", Color::Yellow),
+        PhaseState::Interrupted => ("!", "interrupted", Color::Magenta),
+        PhaseState::NotStarted => {
+            if app.phase_has_errors(n) {
+                ("!", "invalid", Color::Red)
+            } else if app.visited.get(usize::from(n)).copied().unwrap_or(false) {
+                ("○", "answered", Color::White)
+            } else {
+                ("·", state_word(PhaseState::NotStarted), Color::DarkGray)
+            }
+        }
+    }
+}
+
+/// The 14 phases with their status; the wizard's phase (or the run's selection) highlighted.
+pub fn phase_list(app: &App, f: &mut Frame, area: Rect) {
+    let selected = match app.screen {
+        Screen::Run => app.run.selected,
+        _ => app.phase,
+    };
+    let inner_w = usize::from(area.width.saturating_sub(2));
+    let items: Vec<ListItem> = PHASES
+        .iter()
+        .map(|p| {
+            let (glyph, word, color) = phase_status(app, p.number);
+            let head = format!("{glyph} {:>2} ", p.number);
+            // Show the status word when there is room for it beside a useful part of the title.
+            let show_word = inner_w >= 30;
+            let word_w = if show_word {
+                word.chars().count() + 1
+            } else {
+                0
+            };
+            let title_w = inner_w.saturating_sub(head.chars().count() + word_w);
+            let title = truncate(p.title, title_w);
+            let pad = title_w.saturating_sub(title.chars().count());
+            let mut spans = vec![
+                Span::styled(head, Style::default().fg(color)),
+                Span::raw(title),
+            ];
+            if show_word {
+                spans.push(Span::raw(" ".repeat(pad + 1)));
+                spans.push(Span::styled(word, Style::default().fg(color)));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let list = List::new(items)
+        .block(Block::default().borders(Borders::ALL).title(" Phases "))
+        .highlight_style(Style::default().add_modifier(Modifier::REVERSED));
+    let mut state =
+        ListState::default().with_selected(Some(usize::from(selected.saturating_sub(1))));
+    f.render_stateful_widget(list, area, &mut state);
+}
+
+/// `s` cut to `w` characters, with an ellipsis when cut.
+pub fn truncate(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(w - 1).collect();
+    out.push('…');
+    out
+}
+
+/// A box of at most `w`×`h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
