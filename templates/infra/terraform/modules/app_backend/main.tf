@@ -1,0 +1,381 @@
+# The FastAPI orchestrator on Kapsule, plus the cluster-wide ingress stack it needs (Kapsule ships
+# no ingress controller): Traefik behind a Scaleway Load Balancer, cert-manager, and an ACME
+# ClusterIssuer installed from the small chart in ./charts/cluster-issuer (kubernetes_manifest
+# would need the cert-manager CRDs at plan time).
+
+locals {
+  labels = {
+    "app.kubernetes.io/name"       = var.name
+    "app.kubernetes.io/component"  = "backend"
+    "app.kubernetes.io/part-of"    = var.part_of
+    "app.kubernetes.io/managed-by" = "terraform"
+  }
+  selector_labels = {
+    "app.kubernetes.io/name"      = var.name
+    "app.kubernetes.io/component" = "backend"
+  }
+
+  hpa_enabled = var.max_replicas != null ? var.max_replicas > var.replicas : false
+
+  database_url = format(
+    "postgresql://%s:%s@%s:%d/%s?sslmode=require",
+    urlencode(var.database.user), urlencode(var.database.password), var.database.host, var.database.port, var.database.name,
+  )
+  redis_url = format(
+    "rediss://%s:%s@%s:%d/0",
+    urlencode(var.redis.user), urlencode(var.redis.password), var.redis.host, var.redis.port,
+  )
+}
+
+# --- Ingress stack (cluster-wide) ---------------------------------------------------------------
+
+resource "helm_release" "traefik" {
+  name             = "traefik"
+  repository       = "https://traefik.github.io/charts"
+  chart            = "traefik"
+  version          = var.traefik_version
+  namespace        = var.ingress_namespace
+  create_namespace = true
+  wait             = true
+  timeout          = 600
+
+  values = [yamlencode({
+    ingressClass = {
+      enabled        = true
+      isDefaultClass = true
+      name           = var.ingress_class_name
+    }
+    service = {
+      type = "LoadBalancer"
+      annotations = {
+        "service.beta.kubernetes.io/scw-loadbalancer-zone"              = var.load_balancer_zone
+        "service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2" = "true"
+        "service.beta.kubernetes.io/scw-loadbalancer-use-hostname"      = "true"
+      }
+    }
+    ports = {
+      # The Scaleway LB speaks PROXY protocol v2 to the nodes. The nodes' public interfaces drop
+      # inbound traffic (Kapsule default security group), so only the LB reaches these ports.
+      web       = { proxyProtocol = { insecure = true } }
+      websecure = { proxyProtocol = { insecure = true } }
+    }
+  })]
+}
+
+resource "helm_release" "cert_manager" {
+  name             = "cert-manager"
+  repository       = "https://charts.jetstack.io"
+  chart            = "cert-manager"
+  version          = var.cert_manager_version
+  namespace        = "cert-manager"
+  create_namespace = true
+  wait             = true
+  timeout          = 600
+
+  set = [
+    {
+      name  = "crds.enabled"
+      value = "true"
+    },
+  ]
+}
+
+resource "helm_release" "cluster_issuer" {
+  name      = "cluster-issuer"
+  chart     = "${path.module}/charts/cluster-issuer"
+  namespace = "cert-manager"
+
+  values = [yamlencode({
+    name             = var.cluster_issuer_name
+    email            = var.acme_email
+    server           = var.acme_server
+    ingressClassName = var.ingress_class_name
+  })]
+
+  depends_on = [helm_release.cert_manager, helm_release.traefik]
+}
+
+# --- Application ---------------------------------------------------------------------------------
+
+resource "kubernetes_namespace_v1" "this" {
+  metadata {
+    name   = var.namespace
+    labels = local.labels
+  }
+}
+
+resource "kubernetes_config_map_v1" "this" {
+  metadata {
+    name      = "${var.name}-config"
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  data = merge(
+    {
+      APP_ENV     = var.environment
+      LOG_LEVEL   = var.log_level
+      PORT        = tostring(var.port)
+      PUBLIC_URL  = "https://${var.hostname}"
+      CORS_ORIGIN = join(",", var.cors_origins)
+    },
+    var.extra_config,
+  )
+}
+
+resource "kubernetes_secret_v1" "this" {
+  metadata {
+    name      = "${var.name}-secrets"
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  type = "Opaque"
+
+  data = {
+    DATABASE_URL          = local.database_url
+    REDIS_URL             = local.redis_url
+    S3_MEDIA_BUCKET       = var.s3.media_bucket
+    S3_ENDPOINT           = var.s3.endpoint
+    S3_REGION             = var.s3.region
+    AWS_ACCESS_KEY_ID     = var.s3.access_key
+    AWS_SECRET_ACCESS_KEY = var.s3.secret_key
+  }
+}
+
+resource "kubernetes_deployment_v1" "this" {
+  metadata {
+    name      = var.name
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  spec {
+    # With an HPA the autoscaler owns the replica count.
+    replicas = local.hpa_enabled ? null : var.replicas
+
+    selector {
+      match_labels = local.selector_labels
+    }
+
+    strategy {
+      type = "RollingUpdate"
+
+      rolling_update {
+        max_surge       = "25%"
+        max_unavailable = "0"
+      }
+    }
+
+    template {
+      metadata {
+        labels = local.labels
+        annotations = {
+          # Restart the pods when configuration or secrets change.
+          "checksum/config" = sha256(jsonencode(kubernetes_config_map_v1.this.data))
+          "checksum/secret" = sha256(jsonencode(kubernetes_secret_v1.this.data))
+        }
+      }
+
+      spec {
+        automount_service_account_token = false
+
+        security_context {
+          run_as_non_root = true
+          run_as_user     = var.run_as_user
+          run_as_group    = var.run_as_user
+          fs_group        = var.run_as_user
+
+          seccomp_profile {
+            type = "RuntimeDefault"
+          }
+        }
+
+        container {
+          name              = var.name
+          image             = "${var.image}:${var.image_tag}"
+          image_pull_policy = "IfNotPresent"
+
+          port {
+            name           = "http"
+            container_port = var.port
+          }
+
+          env_from {
+            config_map_ref {
+              name = kubernetes_config_map_v1.this.metadata[0].name
+            }
+          }
+
+          env_from {
+            secret_ref {
+              name = kubernetes_secret_v1.this.metadata[0].name
+            }
+          }
+
+          resources {
+            requests = {
+              cpu    = var.cpu
+              memory = var.memory
+            }
+            limits = {
+              memory = var.memory_limit != null ? var.memory_limit : var.memory
+            }
+          }
+
+          liveness_probe {
+            http_get {
+              path = var.health_path
+              port = "http"
+            }
+            initial_delay_seconds = 15
+            period_seconds        = 20
+            timeout_seconds       = 3
+            failure_threshold     = 3
+          }
+
+          readiness_probe {
+            http_get {
+              path = var.health_path
+              port = "http"
+            }
+            initial_delay_seconds = 5
+            period_seconds        = 10
+            timeout_seconds       = 3
+            failure_threshold     = 3
+          }
+
+          security_context {
+            allow_privilege_escalation = false
+            read_only_root_filesystem  = var.read_only_root_filesystem
+            run_as_non_root            = true
+
+            capabilities {
+              drop = ["ALL"]
+            }
+          }
+
+          volume_mount {
+            name       = "tmp"
+            mount_path = "/tmp"
+          }
+        }
+
+        volume {
+          name = "tmp"
+
+          empty_dir {
+            size_limit = "256Mi"
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_horizontal_pod_autoscaler_v2" "this" {
+  count = local.hpa_enabled ? 1 : 0
+
+  metadata {
+    name      = var.name
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  spec {
+    min_replicas = max(var.replicas, 1)
+    max_replicas = var.max_replicas
+
+    scale_target_ref {
+      api_version = "apps/v1"
+      kind        = "Deployment"
+      name        = kubernetes_deployment_v1.this.metadata[0].name
+    }
+
+    metric {
+      type = "Resource"
+
+      resource {
+        name = "cpu"
+
+        target {
+          type                = "Utilization"
+          average_utilization = 70
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_service_v1" "this" {
+  metadata {
+    name      = var.name
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  spec {
+    type     = "ClusterIP"
+    selector = local.selector_labels
+
+    port {
+      name        = "http"
+      port        = 80
+      target_port = "http"
+      protocol    = "TCP"
+    }
+  }
+}
+
+resource "kubernetes_ingress_v1" "this" {
+  metadata {
+    name      = var.name
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+    annotations = {
+      "cert-manager.io/cluster-issuer" = var.cluster_issuer_name
+    }
+  }
+
+  spec {
+    ingress_class_name = var.ingress_class_name
+
+    tls {
+      hosts       = [var.hostname]
+      secret_name = "${var.name}-tls"
+    }
+
+    rule {
+      host = var.hostname
+
+      http {
+        path {
+          path      = "/"
+          path_type = "Prefix"
+
+          backend {
+            service {
+              name = kubernetes_service_v1.this.metadata[0].name
+
+              port {
+                name = "http"
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  depends_on = [helm_release.traefik, helm_release.cluster_issuer]
+}
+
+# The public address of the ingress Load Balancer, to point the API hostname at.
+data "kubernetes_service_v1" "ingress" {
+  metadata {
+    name      = "traefik"
+    namespace = var.ingress_namespace
+  }
+
+  depends_on = [helm_release.traefik]
+}

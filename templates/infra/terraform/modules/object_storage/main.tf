@@ -1,0 +1,107 @@
+# Two buckets (media, frontend) and the IAM identity the applications use to reach Object Storage
+# over the S3 protocol. The frontend bucket's website configuration and public-read policy live in
+# the app_frontend module (phase 10); this module only creates the bucket (phase 4).
+
+locals {
+  s3_endpoint = "https://s3.${var.region}.scw.cloud"
+}
+
+resource "scaleway_object_bucket" "media" {
+  name          = var.media_bucket_name
+  project_id    = var.project_id
+  region        = var.region
+  force_destroy = var.force_destroy
+  tags          = var.tags
+
+  versioning {
+    enabled = var.versioning_enabled
+  }
+
+  lifecycle_rule {
+    id      = "expire-noncurrent-versions"
+    enabled = var.versioning_enabled
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_days
+    }
+  }
+
+  lifecycle_rule {
+    id                                     = "abort-incomplete-multipart-uploads"
+    enabled                                = true
+    abort_incomplete_multipart_upload_days = var.abort_multipart_days
+  }
+
+  dynamic "cors_rule" {
+    for_each = length(var.cors_allowed_origins) > 0 ? [1] : []
+
+    content {
+      allowed_methods = ["GET", "HEAD", "PUT", "POST"]
+      allowed_origins = var.cors_allowed_origins
+      allowed_headers = ["*"]
+      expose_headers  = ["ETag"]
+      max_age_seconds = 3600
+    }
+  }
+}
+
+resource "scaleway_object_bucket_acl" "media" {
+  bucket     = scaleway_object_bucket.media.name
+  project_id = var.project_id
+  region     = var.region
+  acl        = "private"
+}
+
+resource "scaleway_object_bucket" "frontend" {
+  name          = var.frontend_bucket_name
+  project_id    = var.project_id
+  region        = var.region
+  force_destroy = var.force_destroy
+  tags          = var.tags
+
+  versioning {
+    enabled = false
+  }
+
+  lifecycle_rule {
+    id                                     = "abort-incomplete-multipart-uploads"
+    enabled                                = true
+    abort_incomplete_multipart_upload_days = var.abort_multipart_days
+  }
+}
+
+resource "scaleway_object_bucket_acl" "frontend" {
+  bucket     = scaleway_object_bucket.frontend.name
+  project_id = var.project_id
+  region     = var.region
+  acl        = "private"
+}
+
+# The applications' S3 identity: an IAM application limited to Object Storage in this project,
+# with an API key whose preferred project is this project (S3 clients act in that project).
+
+resource "scaleway_iam_application" "apps" {
+  name        = "${var.name_prefix}-apps"
+  description = "Object Storage access for the ${var.name_prefix} backend and workers."
+  tags        = var.tags
+}
+
+resource "scaleway_iam_policy" "apps" {
+  name           = "${var.name_prefix}-apps-object-storage"
+  description    = "Object Storage full access in the ${var.name_prefix} project, for the apps."
+  application_id = scaleway_iam_application.apps.id
+  tags           = var.tags
+
+  rule {
+    project_ids          = [var.project_id]
+    permission_set_names = ["ObjectStorageFullAccess"]
+  }
+}
+
+resource "scaleway_iam_api_key" "apps" {
+  application_id     = scaleway_iam_application.apps.id
+  default_project_id = var.project_id
+  description        = "S3 key of the ${var.name_prefix} apps (managed by Terraform)."
+
+  depends_on = [scaleway_iam_policy.apps]
+}

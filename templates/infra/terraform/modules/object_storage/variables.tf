@@ -1,0 +1,80 @@
+variable "project_id" {
+  type        = string
+  description = "Scaleway project that owns the buckets and the IAM application's scope."
+}
+
+variable "region" {
+  type        = string
+  description = "Object Storage region."
+
+  validation {
+    condition     = contains(["fr-par", "nl-ams", "pl-waw"], var.region)
+    error_message = "region must be one of fr-par, nl-ams, pl-waw."
+  }
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of IAM resource names, usually <project>-<env>."
+}
+
+variable "media_bucket_name" {
+  type        = string
+  description = "Name of the media bucket; unique across all of Scaleway."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.media_bucket_name))
+    error_message = "media_bucket_name must be 3-63 characters of lowercase letters, digits and hyphens."
+  }
+}
+
+variable "frontend_bucket_name" {
+  type        = string
+  description = "Name of the frontend (static site) bucket; unique across all of Scaleway."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.frontend_bucket_name))
+    error_message = "frontend_bucket_name must be 3-63 characters of lowercase letters, digits and hyphens."
+  }
+}
+
+variable "versioning_enabled" {
+  type        = bool
+  description = "Keep previous versions of media objects."
+  default     = true
+}
+
+variable "noncurrent_version_days" {
+  type        = number
+  description = "Days after which noncurrent versions of media objects expire."
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_days >= 1
+    error_message = "noncurrent_version_days must be at least 1."
+  }
+}
+
+variable "abort_multipart_days" {
+  type        = number
+  description = "Days after which incomplete multipart uploads are aborted."
+  default     = 7
+}
+
+variable "cors_allowed_origins" {
+  type        = list(string)
+  description = "Origins (e.g. https://app.example.com) allowed to call the media bucket from a browser; empty disables CORS."
+  default     = []
+}
+
+variable "force_destroy" {
+  type        = bool
+  description = "Let terraform destroy delete non-empty buckets; keep false in production."
+  default     = false
+}
+
+variable "tags" {
+  type        = list(string)
+  description = "Scaleway tags added to the IAM resources."
+  default     = []
+}

@@ -1,0 +1,14 @@
+output "project_id" {
+  description = "ID of the Scaleway project every other module creates its resources in."
+  value       = local.project_id
+}
+
+output "project_name" {
+  description = "Name of the Scaleway project."
+  value       = local.project_name
+}
+
+output "created" {
+  description = "Whether this configuration created (and therefore owns) the project."
+  value       = var.create_project
+}
