@@ -366,47 +366,109 @@ fn every_variable_is_typed_and_described_and_every_output_described() {
     let preset = mobi_tui::preset::load(&repo().join("presets/prod.toml")).unwrap();
     let files = mobi_tui::render::render_tree(&preset).unwrap();
     let mut checked = 0;
-    for f in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "tf")) {
+    for f in files
+        .iter()
+        .filter(|f| f.path.extension().is_some_and(|e| e == "tf"))
+    {
         let text = String::from_utf8(f.contents.clone()).unwrap();
         for v in parse_blocks(&text, &["variable"]) {
-            assert!(v.attr("type").is_some(), "{}: variable {} has no type", f.path.display(), v.name);
+            assert!(
+                v.attr("type").is_some(),
+                "{}: variable {} has no type",
+                f.path.display(),
+                v.name
+            );
             let d = v.attr("description").unwrap_or("");
-            assert!(d.len() > 2, "{}: variable {} has no description", f.path.display(), v.name);
+            assert!(
+                d.len() > 2,
+                "{}: variable {} has no description",
+                f.path.display(),
+                v.name
+            );
             checked += 1;
         }
         for o in parse_blocks(&text, &["output"]) {
-            assert!(o.attr("description").is_some_and(|d| d.len() > 2), "{}: output {} has no description", f.path.display(), o.name);
+            assert!(
+                o.attr("description").is_some_and(|d| d.len() > 2),
+                "{}: output {} has no description",
+                f.path.display(),
+                o.name
+            );
             checked += 1;
         }
     }
-    assert!(checked > 100, "only {checked} blocks found: is the parser blind?");
+    assert!(
+        checked > 100,
+        "only {checked} blocks found: is the parser blind?"
+    );
 }
 
 #[test]
 fn env_outputs_carry_the_contract_names() {
     let preset = mobi_tui::preset::load(&repo().join("presets/dev.toml")).unwrap();
     let files = mobi_tui::render::render_tree(&preset).unwrap();
-    let outputs = files.iter().find(|f| f.path.ends_with("envs/dev/outputs.tf")).expect("envs/dev/outputs.tf");
-    let blocks = mobi_tui::render::docs::parse_blocks(std::str::from_utf8(&outputs.contents).unwrap(), &["output"]);
+    let outputs = files
+        .iter()
+        .find(|f| f.path.ends_with("envs/dev/outputs.tf"))
+        .expect("envs/dev/outputs.tf");
+    let blocks = mobi_tui::render::docs::parse_blocks(
+        std::str::from_utf8(&outputs.contents).unwrap(),
+        &["output"],
+    );
     for name in [
-        "media_bucket_name", "frontend_bucket_name", "s3_endpoint", "database_host", "database_port", "database_name",
-        "redis_host", "redis_port", "api_url", "frontend_url", "cluster_id", "kubeconfig",
+        "media_bucket_name",
+        "frontend_bucket_name",
+        "s3_endpoint",
+        "database_host",
+        "database_port",
+        "database_name",
+        "redis_host",
+        "redis_port",
+        "api_url",
+        "frontend_url",
+        "cluster_id",
+        "kubeconfig",
     ] {
-        assert!(blocks.iter().any(|b| b.name == name), "envs/dev/outputs.tf lacks output {name}");
+        assert!(
+            blocks.iter().any(|b| b.name == name),
+            "envs/dev/outputs.tf lacks output {name}"
+        );
     }
     let kubeconfig = blocks.iter().find(|b| b.name == "kubeconfig").unwrap();
-    assert_eq!(kubeconfig.attr("sensitive"), Some("true"), "kubeconfig must be sensitive");
+    assert_eq!(
+        kubeconfig.attr("sensitive"),
+        Some("true"),
+        "kubeconfig must be sensitive"
+    );
 }
 
 #[test]
 fn user_facing_env_variables_have_validation_blocks() {
     let preset = mobi_tui::preset::load(&repo().join("presets/dev.toml")).unwrap();
     let files = mobi_tui::render::render_tree(&preset).unwrap();
-    let vars = files.iter().find(|f| f.path.ends_with("envs/dev/variables.tf")).unwrap();
+    let vars = files
+        .iter()
+        .find(|f| f.path.ends_with("envs/dev/variables.tf"))
+        .unwrap();
     let text = std::str::from_utf8(&vars.contents).unwrap();
-    for name in ["region", "private_cidr", "backend_image_tag", "backend_hostname", "frontend_domain", "workers"] {
-        let start = text.find(&format!("variable \"{name}\" {{")).unwrap_or_else(|| panic!("no variable {name}"));
-        let end = text[start + 1..].find("\nvariable ").map(|e| e + start + 1).unwrap_or(text.len());
-        assert!(text[start..end].contains("validation {"), "variable {name} has no validation block");
+    for name in [
+        "region",
+        "private_cidr",
+        "backend_image_tag",
+        "backend_hostname",
+        "frontend_domain",
+        "workers",
+    ] {
+        let start = text
+            .find(&format!("variable \"{name}\" {{"))
+            .unwrap_or_else(|| panic!("no variable {name}"));
+        let end = text[start + 1..]
+            .find("\nvariable ")
+            .map(|e| e + start + 1)
+            .unwrap_or(text.len());
+        assert!(
+            text[start..end].contains("validation {"),
+            "variable {name} has no validation block"
+        );
     }
 }

@@ -3,3 +3,4 @@
 mod generate;
 mod presets;
 mod support;
+mod tui;

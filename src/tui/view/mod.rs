@@ -20,6 +20,20 @@ use super::keymap::{first_key, Cmd, Ctx};
 use super::update::context;
 use super::widgets::phase_list;
 
+/// The help overlay's text, plain (for tests and docs).
+pub fn help_text() -> String {
+    overlay::help_lines()
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Draws the whole screen.
 pub fn draw(app: &App, f: &mut Frame) {
     let area = f.area();
@@ -32,7 +46,7 @@ pub fn draw(app: &App, f: &mut Frame) {
         ])
         .split(area);
     title_bar(app, f, rows[0]);
-    let left_w = if area.width >= 110 { 40 } else { 26 };
+    let left_w = if area.width >= 110 { 48 } else { 26 };
     let cols = Layout::default()
         .direction(Direction::Horizontal)
         .constraints([Constraint::Length(left_w), Constraint::Min(10)])
