@@ -220,7 +220,6 @@ pub async fn run(
                 out.lock_id = t
                     .trim_start()
                     .trim_start_matches("ID:")
-                    .trim()
                     .split_whitespace()
                     .next()
                     .map(str::to_string);

@@ -501,6 +501,9 @@ pub struct App {
     pub built: Preset,
     /// Key path → what is expected there.
     pub errors: BTreeMap<String, String>,
+    /// Per phase (index = number): does any of its fields hold a problem? Cached by
+    /// [`App::recompute`] because every frame draws it for all 14 phases.
+    phase_errors: Vec<bool>,
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     /// The phase whose questions are shown (1-14).
@@ -539,6 +542,7 @@ impl App {
             workers,
             built: preset,
             errors: BTreeMap::new(),
+            phase_errors: Vec::new(),
             screen: Screen::Wizard,
             overlay: None,
             phase: 1,
@@ -597,6 +601,12 @@ impl App {
         }
         self.built = p;
         self.errors = errors;
+        self.phase_errors = (0..=PHASE_COUNT)
+            .map(|n| {
+                self.fields(n).iter().any(|f| self.error(*f).is_some())
+                    || (n == WORKERS_PHASE && self.errors.contains_key("workers"))
+            })
+            .collect();
     }
 
     /// The rows of a phase's form, in order.
@@ -695,8 +705,10 @@ impl App {
 
     /// Does any field of the phase hold a problem?
     pub fn phase_has_errors(&self, phase: u8) -> bool {
-        self.fields(phase).iter().any(|f| self.error(*f).is_some())
-            || (phase == WORKERS_PHASE && self.errors.contains_key("workers"))
+        self.phase_errors
+            .get(usize::from(phase))
+            .copied()
+            .unwrap_or(false)
     }
 
     /// The phase and row of the first problem, for jumping to it.

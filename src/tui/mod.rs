@@ -362,11 +362,11 @@ pub fn save(app: &App, p: &Preset) -> Result<String, String> {
             )
         })?;
     Ok(format!(
-        "saved {}; tree: {} created, {} updated, {} unchanged",
-        path.display(),
+        "saved preset and tree ({} created, {} updated, {} unchanged): {}",
         report.created.len(),
         report.updated.len() + report.overwritten.len(),
-        report.unchanged
+        report.unchanged,
+        path.display()
     ))
 }
 

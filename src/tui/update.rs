@@ -565,16 +565,14 @@ fn on_run(app: &mut App, cmd: Cmd) -> Vec<Command> {
                 secrets: app.secret_env(),
             }];
         }
-        Cmd::Interrupt => {
-            if app.running() {
-                app.run.interrupts += 1;
-                app.status = if app.run.interrupts > 1 {
-                    "killing terraform".into()
-                } else {
-                    "interrupting terraform (SIGINT); i again kills it".into()
-                };
-                return vec![Command::Interrupt];
-            }
+        Cmd::Interrupt if app.running() => {
+            app.run.interrupts += 1;
+            app.status = if app.run.interrupts > 1 {
+                "killing terraform".into()
+            } else {
+                "interrupting terraform (SIGINT); i again kills it".into()
+            };
+            return vec![Command::Interrupt];
         }
         Cmd::Down if app.run.selected < PHASE_COUNT => app.run.selected += 1,
         Cmd::Up if app.run.selected > 1 => app.run.selected -= 1,

@@ -72,6 +72,27 @@ pub fn phase_list(app: &App, f: &mut Frame, area: Rect) {
     let mut state =
         ListState::default().with_selected(Some(usize::from(selected.saturating_sub(1))));
     f.render_stateful_widget(list, area, &mut state);
+    // Too narrow for the status words: a legend of the glyphs under the list, if it fits.
+    if inner_w < 30 && area.height >= 14 + 2 + 4 {
+        let legend = [
+            Line::styled(
+                "· not started ○ answered",
+                Style::default().fg(Color::DarkGray),
+            ),
+            Line::styled("◐ planned ● applied", Style::default().fg(Color::DarkGray)),
+            Line::styled(
+                "✗ failed ! invalid ▶ running",
+                Style::default().fg(Color::DarkGray),
+            ),
+        ];
+        let r = Rect {
+            x: area.x + 1,
+            y: area.y + area.height - 1 - 3,
+            width: area.width.saturating_sub(2),
+            height: 3,
+        };
+        put_lines(f, r, legend);
+    }
 }
 
 /// `s` cut to `w` characters, with an ellipsis when cut.
@@ -96,5 +117,18 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
+    }
+}
+
+/// Writes lines straight into the frame's buffer, one per row, cut at the area's width.
+///
+/// Why not a `Paragraph`: the run view redraws many times a second while Terraform streams, and
+/// a paragraph's wrapping and alignment machinery is wasted on lines already cut to width; this
+/// keeps the log and resource panes close to the cost of an empty frame (`benches/tui.rs`).
+pub fn put_lines<'a>(f: &mut Frame, area: Rect, lines: impl IntoIterator<Item = Line<'a>>) {
+    let buf = f.buffer_mut();
+    for (i, line) in lines.into_iter().take(usize::from(area.height)).enumerate() {
+        let y = area.y + u16::try_from(i).unwrap_or(u16::MAX);
+        buf.set_line(area.x, y, &line, area.width);
     }
 }

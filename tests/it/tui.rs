@@ -746,21 +746,19 @@ fn wait_file(p: &Path) -> String {
 fn e2e_first_screen_help_and_quit() {
     let dir = tempfile::tempdir().expect("tmp");
     let exit = dir.path().join("exit");
+    let stty = dir.path().join("stty");
     let cmd = format!(
-        "{} --out {}; echo $? > {}; sleep 30",
+        "{} --out {}; echo $? > {}; stty -a > {}; sleep 30",
         support::bin().display(),
         dir.path().display(),
-        exit.display()
+        exit.display(),
+        stty.display()
     );
     let t = Tmux::start(&cmd);
-    let s = t.wait_for("Phases");
-    for p in mobi_tui::phases::PHASES.iter() {
-        assert!(
-            s.contains(p.title),
-            "first screen misses phase {:?}:\n{s}",
-            p.title
-        );
-    }
+    // The first frame may be captured half-written: wait until every phase is named.
+    t.wait_until("the 14 phases", |s| {
+        mobi_tui::phases::PHASES.iter().all(|p| s.contains(p.title))
+    });
     t.keys(&["?"]);
     t.wait_for("Keys");
     t.keys(&["Escape"]);
@@ -769,6 +767,13 @@ fn e2e_first_screen_help_and_quit() {
     // The terminal is usable again: the shell's output is on the normal screen.
     let s = t.capture();
     assert!(!s.contains("Phases"), "alternate screen left behind:\n{s}");
+    // Raw mode is off again: canonical input and echo are back.
+    let modes = wait_file(&stty);
+    let words: Vec<&str> = modes.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon") && words.contains(&"echo"),
+        "{modes}"
+    );
 }
 
 #[test]
@@ -822,7 +827,7 @@ fn e2e_wizard_edit_save_and_run() {
     assert!(!s.contains("secret-1234"), "a secret is visible:\n{s}");
     // Save: preset and tree on disk.
     t.keys(&["C-s"]);
-    t.wait_for("saved");
+    t.wait_for("saved preset and tree");
     let preset = std::fs::read_to_string(out.join("presets/dev.toml")).expect("preset saved");
     let p = mobi_tui::preset::parse(&preset, "saved").expect("saved preset is valid");
     assert_eq!(p.project.region, "nl-ams");

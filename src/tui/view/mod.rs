@@ -18,7 +18,7 @@ use ratatui::Frame;
 use super::app::{App, Screen};
 use super::keymap::{first_key, Cmd, Ctx};
 use super::update::context;
-use super::widgets::phase_list;
+use super::widgets::{phase_list, truncate};
 
 /// The help overlay's text, plain (for tests and docs).
 pub fn help_text() -> String {
@@ -138,6 +138,14 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
         Ctx::Help | Ctx::Global => &[(Cmd::Back, "close")],
     };
     let mut spans: Vec<Span> = Vec::new();
+    // The last message first: it is what the user is waiting to read.
+    if !app.status.is_empty() {
+        let room = usize::from(area.width / 2).max(20);
+        spans.push(Span::styled(
+            format!("{} ", truncate(&app.status, room)),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
     for (cmd, word) in hints {
         if let Some(k) = first_key(ctx, *cmd) {
             spans.push(Span::styled(
@@ -153,12 +161,6 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
             Style::default().fg(Color::Black).bg(Color::Gray),
         ));
         spans.push(Span::raw(" save "));
-    }
-    if !app.status.is_empty() {
-        spans.push(Span::styled(
-            format!(" {}", app.status),
-            Style::default().fg(Color::Yellow),
-        ));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

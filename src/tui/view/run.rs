@@ -12,7 +12,7 @@ use ratatui::Frame;
 
 use crate::engine::{ResourceStatus, RunMode, StepStatus};
 use crate::tui::app::{state_word, step_word, App, PhaseRun, PhaseState};
-use crate::tui::widgets::truncate;
+use crate::tui::widgets::{put_lines, truncate};
 
 /// The phases whose panes are on screen: the pinned ones, then the running one, else the
 /// selected one; three at most.
@@ -71,6 +71,19 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         }
     }
     log_pane(app, f, rows[2]);
+}
+
+/// `s` cut to its last `w` characters, with an ellipsis in front when cut.
+fn truncate_front(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n <= w {
+        return s.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let tail: String = s.chars().skip(n - (w - 1)).collect();
+    format!("…{tail}")
 }
 
 fn resource_color(s: ResourceStatus) -> Color {
@@ -134,15 +147,17 @@ fn phase_pane(app: &App, n: u8, run: &PhaseRun, f: &mut Frame, area: Rect) {
     let skip = run.resources.len().saturating_sub(res_room);
     for r in run.resources.iter().skip(skip) {
         let elapsed = r.elapsed_s.map(|e| format!("{e:.1}s")).unwrap_or_default();
-        let text = format!(
-            "{:<8} {:<8} {:>7}  {}",
-            truncate(&r.action, 8),
+        let head = format!(
+            "{:<7} {:<7} {:>6}  ",
+            truncate(&r.action, 7),
             resource_word(r.status),
-            elapsed,
-            r.address
+            elapsed
         );
+        // Addresses are long and their end names the resource: cut the front.
+        let room = w.saturating_sub(head.chars().count());
+        let text = format!("{head}{}", truncate_front(&r.address, room));
         lines.push(Line::styled(
-            truncate(&text, w),
+            text,
             Style::default().fg(resource_color(r.status)),
         ));
     }
@@ -166,7 +181,7 @@ fn phase_pane(app: &App, n: u8, run: &PhaseRun, f: &mut Frame, area: Rect) {
             Style::default().fg(Color::Gray),
         ));
     }
-    f.render_widget(Paragraph::new(lines), inner);
+    put_lines(f, inner, lines);
 }
 
 /// Phase 14: one row per smoke check. Until the checks exist in this build (or in the sandbox,
@@ -218,9 +233,9 @@ fn log_pane(app: &App, f: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let w = usize::from(inner.width);
-    let lines: Vec<Line> = log
+    let _ = w;
+    let lines = log
         .window(usize::from(inner.height), app.run.log_scroll)
-        .map(|l| Line::raw(truncate(l, w)))
-        .collect();
-    f.render_widget(Paragraph::new(lines), inner);
+        .map(|l| Line::raw(l.as_str()));
+    put_lines(f, inner, lines);
 }
