@@ -5,7 +5,7 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
+use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
 use super::app::{state_word, App, PhaseState, Screen};
@@ -40,56 +40,52 @@ pub fn phase_list(app: &App, f: &mut Frame, area: Rect) {
         _ => app.phase,
     };
     let inner_w = usize::from(area.width.saturating_sub(2));
-    let items: Vec<ListItem> = PHASES
-        .iter()
-        .map(|p| {
-            let (glyph, word, color) = phase_status(app, p.number);
-            let head = format!("{glyph} {:>2} ", p.number);
-            // Show the status word when there is room for it beside a useful part of the title.
-            let show_word = inner_w >= 30;
-            let word_w = if show_word {
-                word.chars().count() + 1
-            } else {
-                0
-            };
-            let title_w = inner_w.saturating_sub(head.chars().count() + word_w);
-            let title = truncate(p.title, title_w);
-            let pad = title_w.saturating_sub(title.chars().count());
-            let mut spans = vec![
-                Span::styled(head, Style::default().fg(color)),
-                Span::raw(title),
-            ];
-            if show_word {
-                spans.push(Span::raw(" ".repeat(pad + 1)));
-                spans.push(Span::styled(word, Style::default().fg(color)));
-            }
-            ListItem::new(Line::from(spans))
-        })
-        .collect();
-    let list = List::new(items)
-        .block(Block::default().borders(Borders::ALL).title(" Phases "))
-        .highlight_style(Style::default().add_modifier(Modifier::REVERSED));
-    let mut state =
-        ListState::default().with_selected(Some(usize::from(selected.saturating_sub(1))));
-    f.render_stateful_widget(list, area, &mut state);
+    let block = Block::default().borders(Borders::ALL).title(" Phases ");
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    // Show the status words when there is room for them beside a useful part of the title.
+    let show_word = inner_w >= 30;
+    let rows = PHASES.iter().map(|p| {
+        let (glyph, word, color) = phase_status(app, p.number);
+        let head = format!("{glyph} {:>2} ", p.number);
+        let word_w = if show_word {
+            word.chars().count() + 1
+        } else {
+            0
+        };
+        let title_w = inner_w.saturating_sub(head.chars().count() + word_w);
+        let title = truncate(p.title, title_w);
+        let pad = title_w.saturating_sub(title.chars().count());
+        let mut spans = vec![
+            Span::styled(head, Style::default().fg(color)),
+            Span::raw(title),
+            Span::raw(" ".repeat(pad + usize::from(show_word))),
+        ];
+        if show_word {
+            spans.push(Span::styled(word, Style::default().fg(color)));
+        }
+        let line = Line::from(spans);
+        if p.number == selected {
+            line.style(Style::default().add_modifier(Modifier::REVERSED))
+        } else {
+            line
+        }
+    });
+    put_lines(f, inner, rows);
     // Too narrow for the status words: a legend of the glyphs under the list, if it fits.
-    if inner_w < 30 && area.height >= 14 + 2 + 4 {
+    if !show_word && area.height >= 14 + 2 + 5 {
+        let dim = Style::default().fg(Color::DarkGray);
         let legend = [
-            Line::styled(
-                "· not started ○ answered",
-                Style::default().fg(Color::DarkGray),
-            ),
-            Line::styled("◐ planned ● applied", Style::default().fg(Color::DarkGray)),
-            Line::styled(
-                "✗ failed ! invalid ▶ running",
-                Style::default().fg(Color::DarkGray),
-            ),
+            Line::styled("· not started ○ answered", dim),
+            Line::styled("◐ planned   ● applied", dim),
+            Line::styled("▶ running   ✗ failed", dim),
+            Line::styled("! invalid   - skipped", dim),
         ];
         let r = Rect {
-            x: area.x + 1,
-            y: area.y + area.height - 1 - 3,
-            width: area.width.saturating_sub(2),
-            height: 3,
+            x: inner.x,
+            y: area.y + area.height - 1 - 4,
+            width: inner.width,
+            height: 4,
         };
         put_lines(f, r, legend);
     }

@@ -895,3 +895,54 @@ case "$1" in
   *) exit 0 ;;
 esac
 "#;
+
+#[test]
+fn edit_opens_a_half_finished_preset_and_saves_back_to_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("mine.toml");
+    let text = mobi_tui::questions::DEV_PRESET.replace("\"fr-par\"", "\"mars-1\"");
+    assert!(text.contains("mars-1"));
+    std::fs::write(&file, text).expect("write");
+    let (preset, answered) =
+        mobi_tui::tui::initial_preset(Some(&file)).expect("opens despite the bad region");
+    assert!(answered);
+    let mut app = App::new(
+        preset,
+        Options {
+            out: dir.path().to_path_buf(),
+            edit: Some(file.clone()),
+            sandbox: false,
+        },
+        true,
+    );
+    assert!(app.errors["project.region"].contains("mars-1"));
+    assert_eq!(app.save_path(), file);
+    // Saving is refused until fixed; cycling the choice fixes it.
+    assert!(ctrl(&mut app, 's').is_empty());
+    update(
+        &mut app,
+        Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    focus_field(&mut app, 1, "Region");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    let msg = mobi_tui::tui::save(&app, &app.built).expect("save");
+    assert!(msg.contains("mine.toml"), "{msg}");
+    let saved = mobi_tui::preset::load(&file).expect("saved preset is valid");
+    assert_eq!(saved.project.region, "fr-par");
+}
+
+#[test]
+fn edit_refuses_a_preset_that_does_not_parse_naming_the_key() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("typo.toml");
+    let text =
+        mobi_tui::questions::DEV_PRESET.replace("[network]\n", "[network]\nprivate_cdir = \"x\"\n");
+    std::fs::write(&file, text).expect("write");
+    let err = mobi_tui::tui::initial_preset(Some(&file)).expect_err("unknown key");
+    assert!(err.contains("network.private_cdir"), "{err}");
+    // Through the binary: one line, exit 2, the terminal never touched.
+    let o = support::mobi(&["--edit", &file.display().to_string()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(support::stderr(&o).contains("private_cdir"));
+}

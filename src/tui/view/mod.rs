@@ -12,13 +12,12 @@ mod wizard;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::app::{App, Screen};
 use super::keymap::{first_key, Cmd, Ctx};
 use super::update::context;
-use super::widgets::{phase_list, truncate};
+use super::widgets::{phase_list, put_lines, truncate};
 
 /// The help overlay's text, plain (for tests and docs).
 pub fn help_text() -> String {
@@ -97,7 +96,7 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
     if app.running() {
         spans.push(Span::styled(" ▶ running", Style::default().fg(Color::Cyan)));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    put_lines(f, area, [Line::from(spans)]);
 }
 
 /// The keys of the current context, short, then the last message.
@@ -162,5 +161,5 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
         ));
         spans.push(Span::raw(" save "));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    put_lines(f, area, [Line::from(spans)]);
 }
