@@ -849,8 +849,9 @@ pub struct Secret {
     pub phase: u8,
     pub prompt: &'static str,
     pub help: &'static str,
-    /// The environment variable Terraform (or its provider) reads.
-    pub env: &'static str,
+    /// The environment variables Terraform reads it from: the provider's, and for the Scaleway
+    /// keys also the S3 state backend's (`AWS_*`), which takes the same key pair.
+    pub env: &'static [&'static str],
 }
 
 pub static SECRETS: &[Secret] = &[
@@ -858,36 +859,36 @@ pub static SECRETS: &[Secret] = &[
         id: "secret.scw_access_key",
         phase: 2,
         prompt: "Scaleway access key",
-        help: "Kept in memory only; passed to Terraform as SCW_ACCESS_KEY.",
-        env: "SCW_ACCESS_KEY",
+        help: "Kept in memory only; passed to Terraform as SCW_ACCESS_KEY (and AWS_ACCESS_KEY_ID for the state).",
+        env: &["SCW_ACCESS_KEY", "AWS_ACCESS_KEY_ID"],
     },
     Secret {
         id: "secret.scw_secret_key",
         phase: 2,
         prompt: "Scaleway secret key",
-        help: "Kept in memory only; passed to Terraform as SCW_SECRET_KEY.",
-        env: "SCW_SECRET_KEY",
+        help: "Kept in memory only; passed to Terraform as SCW_SECRET_KEY (and AWS_SECRET_ACCESS_KEY).",
+        env: &["SCW_SECRET_KEY", "AWS_SECRET_ACCESS_KEY"],
     },
     Secret {
         id: "secret.scw_project_id",
         phase: 2,
         prompt: "Scaleway project id",
         help: "Kept in memory only; passed to Terraform as SCW_DEFAULT_PROJECT_ID.",
-        env: "SCW_DEFAULT_PROJECT_ID",
+        env: &["SCW_DEFAULT_PROJECT_ID"],
     },
     Secret {
         id: "secret.ancpi_api_key",
         phase: 11,
         prompt: "ANCPI API key",
         help: "Kept in memory only; passed to Terraform as TF_VAR_ancpi_api_key.",
-        env: "TF_VAR_ancpi_api_key",
+        env: &["TF_VAR_ancpi_api_key"],
     },
     Secret {
         id: "secret.seismic_api_key",
         phase: 11,
         prompt: "Seismic API key",
         help: "Kept in memory only; passed to Terraform as TF_VAR_seismic_api_key.",
-        env: "TF_VAR_seismic_api_key",
+        env: &["TF_VAR_seismic_api_key"],
     },
 ];
 

@@ -732,7 +732,7 @@ impl App {
             .iter()
             .zip(&self.secrets)
             .filter(|(_, v)| !v.is_empty())
-            .map(|(s, v)| (s.env.to_string(), v.clone()))
+            .flat_map(|(s, v)| s.env.iter().map(move |e| (e.to_string(), v.clone())))
             .collect()
     }
 

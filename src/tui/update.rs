@@ -195,7 +195,7 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
         return Vec::new();
     };
     match cmd {
-        Cmd::Save => return save(app, false),
+        Cmd::Save => return save(app),
         Cmd::ForceQuit => return quit(app),
         _ => {}
     }
@@ -276,7 +276,7 @@ fn quit(app: &mut App) -> Vec<Command> {
 }
 
 /// Ctrl-S (and the review's confirm): save and write, if every answer is valid.
-fn save(app: &mut App, _from_review: bool) -> Vec<Command> {
+fn save(app: &mut App) -> Vec<Command> {
     app.editing = false;
     if let Some((phase, focus, msg)) = app.first_error() {
         app.screen = Screen::Wizard;
@@ -517,7 +517,7 @@ fn on_review(app: &mut App, cmd: Cmd) -> Vec<Command> {
         Cmd::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
         Cmd::Quit => return quit(app),
         Cmd::Back => app.screen = Screen::Wizard,
-        Cmd::Confirm => return save(app, true),
+        Cmd::Confirm => return save(app),
         _ => {
             if let Some(r) = &mut app.review {
                 match cmd {

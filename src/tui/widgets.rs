@@ -56,16 +56,20 @@ pub fn phase_list(app: &App, f: &mut Frame, area: Rect) {
         let title_w = inner_w.saturating_sub(head.chars().count() + word_w);
         let title = truncate(p.title, title_w);
         let pad = title_w.saturating_sub(title.chars().count());
+        let is_selected = p.number == selected;
         let mut spans = vec![
             Span::styled(head, Style::default().fg(color)),
             Span::raw(title),
-            Span::raw(" ".repeat(pad + usize::from(show_word))),
         ];
         if show_word {
+            spans.push(Span::raw(" ".repeat(pad + 1)));
             spans.push(Span::styled(word, Style::default().fg(color)));
+        } else if is_selected {
+            // The highlight spans the whole row.
+            spans.push(Span::raw(" ".repeat(pad)));
         }
         let line = Line::from(spans);
-        if p.number == selected {
+        if is_selected {
             line.style(Style::default().add_modifier(Modifier::REVERSED))
         } else {
             line
@@ -123,8 +127,31 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 /// keeps the log and resource panes close to the cost of an empty frame (`benches/tui.rs`).
 pub fn put_lines<'a>(f: &mut Frame, area: Rect, lines: impl IntoIterator<Item = Line<'a>>) {
     let buf = f.buffer_mut();
+    let right = area.x.saturating_add(area.width);
     for (i, line) in lines.into_iter().take(usize::from(area.height)).enumerate() {
         let y = area.y + u16::try_from(i).unwrap_or(u16::MAX);
-        buf.set_line(area.x, y, &line, area.width);
+        let mut x = area.x;
+        for span in &line.spans {
+            if x >= right {
+                break;
+            }
+            let style = line.style.patch(span.style);
+            if span.content.is_ascii() {
+                // Fast path: one cell per byte, no grapheme segmentation. Control bytes (a tab,
+                // an escape in raw output) would corrupt the screen: they are skipped.
+                for b in span.content.bytes().filter(|b| !b.is_ascii_control()) {
+                    if x >= right {
+                        break;
+                    }
+                    if let Some(cell) = buf.cell_mut((x, y)) {
+                        cell.set_char(char::from(b)).set_style(style);
+                    }
+                    x += 1;
+                }
+            } else {
+                let (nx, _) = buf.set_stringn(x, y, &span.content, usize::from(right - x), style);
+                x = nx;
+            }
+        }
     }
 }

@@ -179,6 +179,10 @@ fn wizard_editing_and_secret_masked() {
         "SCW_SECRET_KEY".to_string(),
         "very-secret-value".to_string()
     )));
+    assert!(app.secret_env().contains(&(
+        "AWS_SECRET_ACCESS_KEY".to_string(),
+        "very-secret-value".to_string()
+    )));
     focus_field(&mut app, 2, "State key");
     key(&mut app, KeyCode::Enter);
     snap("wizard_editing", &app);
@@ -866,6 +870,7 @@ fn e2e_wizard_edit_save_and_run() {
     // The fake terraform saw the secrets through its environment only.
     let seen = std::fs::read_to_string(out.join("fake-env")).unwrap_or_default();
     assert!(seen.contains("SCW_SECRET_KEY=secret-1234"), "{seen}");
+    assert!(seen.contains("AWS_SECRET_ACCESS_KEY=secret-1234"), "{seen}");
     // Decline the next apply: the run stops, then quit.
     t.keys(&["n"]);
     t.wait_for("stopped");
@@ -875,7 +880,7 @@ fn e2e_wizard_edit_save_and_run() {
 
 /// Answers like terraform would, with `-json` streams for plan/apply; records its environment.
 const FAKE_TERRAFORM: &str = r#"#!/bin/sh
-env | grep -E '^(SCW_|TF_VAR_)' | sort > "$(dirname "$0")/fake-env"
+env | grep -E '^(SCW_|TF_VAR_|AWS_)' | sort > "$(dirname "$0")/fake-env"
 case "$1" in
   version) echo '{"terraform_version":"1.11.0"}'; exit 0 ;;
   init) mkdir -p .terraform; echo '{"@level":"info","@message":"Initializing","type":"log","terraform":"1.11.0","ui":"1.2"}'; exit 0 ;;

@@ -42,23 +42,23 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
 
 fn dialog(f: &mut Frame, area: Rect, title: &str, text: &str, keys: &str) {
     let w = area.width.saturating_sub(8).min(70);
-    let lines =
-        text.chars().count() / usize::from(w.saturating_sub(4).max(1)) + text.lines().count() + 4;
-    let h = u16::try_from(lines).unwrap_or(u16::MAX).min(area.height);
+    // Rows: the wrapped text, a blank line, the keys, the borders.
+    let text_w = usize::from(w.saturating_sub(2).max(1));
+    let text_rows: usize = text
+        .lines()
+        .map(|l| l.chars().count().div_ceil(text_w).max(1))
+        .sum();
+    let h = u16::try_from(text_rows + 4).unwrap_or(u16::MAX);
     let r = centered(area, w, h);
     f.render_widget(Clear, r);
-    let body = vec![
-        Line::raw(text.to_string()),
-        Line::raw(""),
-        Line::styled(keys.to_string(), Style::default().fg(Color::Cyan)),
-    ];
-    let mut lines_out = Vec::new();
-    for l in text.lines() {
-        lines_out.push(Line::raw(l.to_string()));
-    }
-    lines_out.extend(body.into_iter().skip(1));
+    let mut lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        keys.to_string(),
+        Style::default().fg(Color::Cyan),
+    ));
     f.render_widget(
-        Paragraph::new(lines_out).wrap(Wrap { trim: false }).block(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(title.to_string()),

@@ -7,7 +7,7 @@
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
 use crate::engine::{ResourceStatus, RunMode, StepStatus};
@@ -54,10 +54,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         (Some(s), false, _) => format!(" {s}"),
         _ => " no run yet: p plans every phase, a plans and applies phase by phase".to_string(),
     };
-    f.render_widget(
-        Paragraph::new(truncate(&head, usize::from(rows[0].width)))
-            .style(Style::default().fg(Color::Cyan)),
+    put_lines(
+        f,
         rows[0],
+        [Line::styled(
+            truncate(&head, usize::from(rows[0].width)),
+            Style::default().fg(Color::Cyan),
+        )],
     );
     let shown = shown_phases(app);
     let n = u32::try_from(shown.len().max(1)).unwrap_or(1);
