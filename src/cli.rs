@@ -88,7 +88,23 @@ impl From<RenderError> for Failure {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    ExitCode::from(run_from(std::env::args_os()))
+}
+
+/// Parse `args` (the first is the program name) and run; returns the exit code. Tests call this
+/// to drive the real argument parsing in-process.
+pub fn run_from<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return u8::try_from(e.exit_code()).unwrap_or(2);
+        }
+    };
     let result = match cli.command {
         Some(Command::Generate(args)) => run_generate(&args),
         Some(Command::Doctor(args)) => Ok(headless::doctor::main(args)),
@@ -105,10 +121,10 @@ pub fn main() -> ExitCode {
         )),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         Err(f) => {
             eprintln!("mobi-tui: error: {}", f.message);
-            ExitCode::from(f.code)
+            f.code
         }
     }
 }

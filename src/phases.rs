@@ -84,7 +84,9 @@ pub static PHASES: [Phase; 14] = [
         purpose: "Write the Terraform tree (envs/<env>, modules/*) from the preset.",
         module: None,
         steps: &[StepKind::WriteTree],
-        preset_sections: &["*"],
+        // The engine refreshes the tree at the start of every run (it is idempotent), so a
+        // preset change re-runs the phases that read the changed sections, not everything.
+        preset_sections: &[],
     },
     Phase {
         number: 2,

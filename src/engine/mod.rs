@@ -178,6 +178,47 @@ impl Approver for AutoApprove {
     }
 }
 
+/// One "apply phase N?" question sent to a UI by [`ChannelApprover`]; answer on `reply`.
+#[derive(Debug)]
+pub struct ApprovalRequest {
+    pub phase: u8,
+    pub title: String,
+    pub changes: Changes,
+    pub reply: tokio::sync::oneshot::Sender<Approval>,
+}
+
+/// Forwards each approval question over a channel (the TUI shows a dialog and replies).
+/// A dropped receiver or reply counts as [`Approval::Stop`].
+#[derive(Debug, Clone)]
+pub struct ChannelApprover {
+    tx: tokio::sync::mpsc::UnboundedSender<ApprovalRequest>,
+}
+
+impl ChannelApprover {
+    pub fn new() -> (Self, tokio::sync::mpsc::UnboundedReceiver<ApprovalRequest>) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        (Self { tx }, rx)
+    }
+}
+
+impl Approver for ChannelApprover {
+    fn approve<'a>(&'a self, phase: &'a Phase, changes: Changes) -> BoxFuture<'a, Approval> {
+        Box::pin(async move {
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            let req = ApprovalRequest {
+                phase: phase.number,
+                title: phase.title.to_string(),
+                changes,
+                reply,
+            };
+            if self.tx.send(req).is_err() {
+                return Approval::Stop;
+            }
+            answer.await.unwrap_or(Approval::Stop)
+        })
+    }
+}
+
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
@@ -196,6 +237,8 @@ pub struct RunConfig {
     pub grace: Duration,
     /// Refuse to go past phase 1 without the Scaleway credentials (false in the sandbox).
     pub require_credentials: bool,
+    /// The workspace is the sandbox (reported in `run_start`).
+    pub sandbox: bool,
 }
 
 /// The engine for one run. Cheap to build; [`Engine::run`] does the work.
@@ -230,6 +273,25 @@ impl Engine {
     pub fn with_approver(mut self, approver: Box<dyn Approver>) -> Self {
         self.approver = approver;
         self
+    }
+
+    /// Run on its own task, for the TUI: events arrive on the receiver (the last one is the
+    /// `Summary`), the handle yields the status. Ask it to stop with `interrupt.request()`.
+    pub fn spawn(
+        self,
+        interrupt: Interrupt,
+    ) -> (
+        tokio::task::JoinHandle<RunStatus>,
+        tokio::sync::mpsc::UnboundedReceiver<RunEvent>,
+    ) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let handle = tokio::spawn(async move {
+            self.run(&interrupt, &mut |ev| {
+                let _ = tx.send(ev);
+            })
+            .await
+        });
+        (handle, rx)
     }
 
     pub fn journal_path(&self) -> PathBuf {
@@ -384,7 +446,7 @@ impl Run<'_> {
             from: cfg.from,
             to: cfg.to,
             terraform: cfg.terraform_bin.display().to_string(),
-            sandbox: false,
+            sandbox: cfg.sandbox,
         });
         if let Some(lock) = &self.journal.lock {
             (self.emit)(RunEvent::Note {
@@ -648,7 +710,12 @@ impl Run<'_> {
         let grace = self.cfg().grace;
         let emit = &mut *self.emit;
         let mut starts: HashMap<String, Instant> = HashMap::new();
+        // An apply repeats its plan's `planned_change` lines; the plan step already reported them.
+        let replaying_plan = step == StepKind::Apply;
         let mut on_msg = |m: &TfMessage| {
+            if replaying_plan && matches!(m, TfMessage::PlannedChange(_)) {
+                return;
+            }
             if let Some(ev) = translate(phase, m, &mut starts) {
                 emit(ev);
             }
@@ -685,6 +752,14 @@ impl Run<'_> {
             self.journal.lock = None;
         }
         let changes = out.summary.map(Changes::from);
+        if out.killed {
+            (self.emit)(RunEvent::Note {
+                phase,
+                message:
+                    "Terraform did not stop in time and was killed; a state lock may be left behind"
+                        .into(),
+            });
+        }
         if out.interrupted {
             self.step_end(phase, step, StepStatus::Interrupted, started, changes, None);
             return Err(PhaseResult::interrupted());
@@ -778,6 +853,7 @@ impl Run<'_> {
         let cmd = self.tf()?.state_pull();
         match terraform::run_capture(&cmd, self.interrupt).await {
             Ok(text) => Ok(hash::state_text_hash(&text)),
+            Err(_) if self.interrupt.is_requested() => Err(PhaseResult::interrupted()),
             Err(e) => Err(PhaseResult::failed(format!("reading the state: {e}"))),
         }
     }
@@ -852,12 +928,10 @@ impl Run<'_> {
                 Err(r) => return r,
             };
             let changes = out.summary.map(Changes::from).unwrap_or_default();
+            // `-detailed-exitcode`: 0 = the state already matches this target's configuration.
             let has_changes = out.exit_code == Some(2);
             if !apply || !has_changes {
-                let mut r = PhaseResult::ok(changes, !has_changes || changes.is_zero() && apply);
-                if !apply && has_changes {
-                    r.applied = false;
-                }
+                let mut r = PhaseResult::ok(changes, !has_changes);
                 r.plan_file = Some(file);
                 r.state_hash = Some(state);
                 return r;
@@ -1038,6 +1112,15 @@ impl Run<'_> {
         // The final untargeted plan.
         let (out, file, tree, state) = match self.plan_saved(p, StepKind::FinalPlan, None).await {
             Ok(x) => x,
+            Err(r) if r.status == PhaseStatus::Failed && !self.cfg().apply => {
+                return match self.upstream_not_applied(p) {
+                    Some(up) => PhaseResult::skipped(format!(
+                        "upstream phase {up} is not applied yet, so the final plan could not be made: {}",
+                        r.reason.unwrap_or_default()
+                    )),
+                    None => r,
+                };
+            }
             Err(r) => return r,
         };
         let changes = out.summary.map(Changes::from).unwrap_or_default();
@@ -1216,6 +1299,11 @@ pub fn translate(
         TfMessage::Text(t) if !t.trim().is_empty() => RunEvent::Log {
             phase,
             line: t.clone(),
+        },
+        // A message type this build does not know: its human text is still worth showing.
+        TfMessage::Unknown(v) => RunEvent::Log {
+            phase,
+            line: v.get("@message")?.as_str()?.to_string(),
         },
         _ => return None,
     })

@@ -202,6 +202,7 @@ fn build(args: &RunArgs, wiring: Wiring, interrupt: &Interrupt) -> Result<Engine
         resume: args.resume,
         grace: Duration::from_secs(args.grace),
         require_credentials: !args.sandbox,
+        sandbox: args.sandbox,
     };
     let approver: Box<dyn Approver> = if args.auto_approve || !args.apply {
         Box::new(AutoApprove)

@@ -172,10 +172,10 @@ struct RawOutput {
 struct RawLine<'a> {
     #[serde(rename = "type", borrow)]
     kind: Option<std::borrow::Cow<'a, str>>,
-    #[serde(rename = "@level", default)]
-    level: Option<String>,
-    #[serde(rename = "@message", default)]
-    message: Option<String>,
+    #[serde(rename = "@level", default, borrow)]
+    level: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "@message", default, borrow)]
+    message: Option<std::borrow::Cow<'a, str>>,
     #[serde(default)]
     terraform: Option<String>,
     #[serde(default)]
@@ -224,8 +224,8 @@ fn typed(raw: RawLine<'_>) -> Option<TfMessage> {
             ui: raw.ui?,
         },
         "log" | "init_output" => TfMessage::Log {
-            level: raw.level.unwrap_or_default(),
-            message: raw.message.unwrap_or_default(),
+            level: raw.level.map(|l| l.into_owned()).unwrap_or_default(),
+            message: raw.message.map(|m| m.into_owned()).unwrap_or_default(),
         },
         "diagnostic" => TfMessage::Diagnostic(raw.diagnostic?),
         "planned_change" => TfMessage::PlannedChange(raw.change?),

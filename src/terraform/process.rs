@@ -69,7 +69,8 @@ impl Interrupt {
     }
 
     /// Install SIGINT and SIGTERM handlers that call [`Interrupt::request`], for headless runs.
-    /// (The TUI calls `request` itself on the Ctrl-C key.) Must be called inside a tokio runtime.
+    /// (The TUI calls `request` itself on the Ctrl-C key.) A third signal exits at once with 130
+    /// (Terraform's group has been killed by the second). Must be called inside a tokio runtime.
     pub fn forward_signals(&self) -> std::io::Result<()> {
         use tokio::signal::unix::{signal, SignalKind};
         let mut int = signal(SignalKind::interrupt())?;
@@ -82,6 +83,10 @@ impl Interrupt {
                     s = term.recv() => if s.is_none() { break },
                 }
                 me.request();
+                // Third request: the user means it, even if something is stuck.
+                if me.count() >= 3 {
+                    std::process::exit(130);
+                }
             }
         });
         Ok(())
@@ -183,6 +188,7 @@ pub async fn run(
     let (mut out_done, mut err_done) = (false, false);
     let mut deadline: Option<tokio::time::Instant> = None;
     let mut first_line = true;
+    let mut saw_lock_info = false;
 
     let mut handle = |line: String, from_stdout: bool, out: &mut RunOutcome| {
         if from_stdout && cmd.output != OutputKind::JsonStream {
@@ -215,14 +221,12 @@ pub async fn run(
                 }
                 out.diagnostics.push(d.clone());
             }
-            TfMessage::Text(t) if out.lock_id.is_none() && t.trim_start().starts_with("ID:") => {
+            TfMessage::Text(t) if t.contains("Lock Info:") => saw_lock_info = true,
+            TfMessage::Text(t) if saw_lock_info && out.lock_id.is_none() => {
                 // Text-mode lock errors (commands without -json) print the same Lock Info.
-                out.lock_id = t
-                    .trim_start()
-                    .trim_start_matches("ID:")
-                    .split_whitespace()
-                    .next()
-                    .map(str::to_string);
+                if let Some(id) = t.trim_start().strip_prefix("ID:") {
+                    out.lock_id = id.split_whitespace().next().map(str::to_string);
+                }
             }
             _ => {}
         }

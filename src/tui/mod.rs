@@ -417,6 +417,7 @@ fn start_run(
         resume: false,
         grace: Duration::from_secs(args.grace),
         require_credentials: !args.sandbox,
+        sandbox: args.sandbox,
     };
     let approver = TuiApprover {
         tx: tx.clone(),
