@@ -82,6 +82,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::ReviewReady(Err(e)) | Action::RunFailed(e) => {
+            app.status.clear();
             app.overlay = Some(Overlay::Message {
                 title: "Error".into(),
                 text: e,
@@ -92,6 +93,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         Action::Saved(Ok(msg)) => {
             app.status = msg;
             app.dirty = false;
+            // Every answer was valid and is now on disk: every phase counts as answered.
+            app.visited.iter_mut().for_each(|v| *v = true);
             if app.quit_pending {
                 app.quit = true;
                 return vec![Command::Quit];
