@@ -878,6 +878,43 @@ fn e2e_wizard_edit_save_and_run() {
     assert_eq!(wait_file(&exit).trim(), "0");
 }
 
+#[test]
+fn e2e_quit_while_terraform_runs_interrupts_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path();
+    let exit = out.join("exit");
+    let fake = out.join("fake-terraform");
+    std::fs::write(&fake, FAKE_TERRAFORM).expect("fake");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let cmd = format!(
+        "cd {out} && FAKE_SLOW_PLAN=1 SCW_ACCESS_KEY=a SCW_SECRET_KEY=b SCW_DEFAULT_PROJECT_ID=c {bin} --out {out} --terraform-bin {fake} --grace 5; echo $? > {exit}; sleep 30",
+        out = out.display(),
+        bin = support::bin().display(),
+        fake = fake.display(),
+        exit = exit.display()
+    );
+    let t = Tmux::start(&cmd);
+    t.wait_for("Phases");
+    t.keys(&["x"]);
+    t.wait_for("no run yet");
+    t.keys(&["p"]);
+    // Phase 3's plan hangs in the fake terraform.
+    t.wait_until("phase 3 running", |s| {
+        s.lines()
+            .any(|l| l.contains(" 3 Network") && l.contains("running"))
+    });
+    t.keys(&["q"]);
+    t.wait_for("Quit?");
+    t.keys(&["y"]);
+    assert_eq!(wait_file(&exit).trim(), "0");
+    // Terraform got SIGINT (its process group, through the engine's interrupt), not a kill.
+    assert_eq!(wait_file(&out.join("got-int")).trim(), "INT");
+}
+
 /// Answers like terraform would, with `-json` streams for plan/apply; records its environment.
 const FAKE_TERRAFORM: &str = r#"#!/bin/sh
 env | grep -E '^(SCW_|TF_VAR_|AWS_)' | sort > "$(dirname "$0")/fake-env"
@@ -886,6 +923,10 @@ case "$1" in
   init) mkdir -p .terraform; echo '{"@level":"info","@message":"Initializing","type":"log","terraform":"1.11.0","ui":"1.2"}'; exit 0 ;;
   state) echo '{"version":4,"serial":1,"resources":[]}'; exit 0 ;;
   plan)
+    if [ -n "$FAKE_SLOW_PLAN" ]; then
+      trap 'echo INT > "$(dirname "$0")/got-int"; exit 130' INT
+      sleep 30 & wait
+    fi
     for a in "$@"; do case "$a" in -out=*) touch "${a#-out=}";; esac; done
     echo '{"@level":"info","@message":"Terraform 1.11.0","type":"version","terraform":"1.11.0","ui":"1.2"}'
     echo '{"@level":"info","@message":"plan","type":"planned_change","change":{"resource":{"addr":"module.x.scaleway_thing.this","resource_type":"scaleway_thing","resource_name":"this","resource_key":null,"module":"module.x","implied_provider":"scaleway"},"action":"create"}}'
