@@ -583,6 +583,21 @@ fn log_keeps_the_last_lines_only() {
     assert!(!screen(&app, 120, 40).contains("line 24999"));
     key(&mut app, KeyCode::Char('G'));
     assert!(screen(&app, 120, 40).contains("line 24999"));
+    let wheel = |kind| {
+        Action::Mouse(crossterm::event::MouseEvent {
+            kind,
+            column: 90,
+            row: 30,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    update(&mut app, wheel(crossterm::event::MouseEventKind::ScrollUp));
+    assert_eq!(app.run.log_scroll, 3);
+    update(
+        &mut app,
+        wheel(crossterm::event::MouseEventKind::ScrollDown),
+    );
+    assert_eq!(app.run.log_scroll, 0);
 }
 
 /// xorshift: reproducible random numbers without a dependency.
