@@ -1007,3 +1007,36 @@ fn edit_refuses_a_preset_that_does_not_parse_naming_the_key() {
     assert_eq!(o.status.code(), Some(2));
     assert!(support::stderr(&o).contains("private_cdir"));
 }
+
+/// Run only inside tmux by the test below: takes the terminal, then panics.
+#[test]
+fn panic_probe() {
+    if std::env::var_os("MOBI_TUI_PANIC_PROBE").is_none() {
+        return;
+    }
+    let (_guard, _term) = mobi_tui::tui::TerminalGuard::enter().expect("a terminal");
+    panic!("probe panic inside the TUI");
+}
+
+#[test]
+fn e2e_panic_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let exe = std::env::current_exe().expect("test binary");
+    let stty = dir.path().join("stty");
+    let err = dir.path().join("err");
+    let cmd = format!(
+        "MOBI_TUI_PANIC_PROBE=1 {} tui::panic_probe --exact --nocapture --test-threads 1 2> {}; stty -a > {}; sleep 30",
+        exe.display(),
+        err.display(),
+        stty.display()
+    );
+    let _t = Tmux::start(&cmd);
+    let modes = wait_file(&stty);
+    let words: Vec<&str> = modes.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon") && words.contains(&"echo"),
+        "{modes}"
+    );
+    let printed = wait_file(&err);
+    assert!(printed.contains("probe panic inside the TUI"), "{printed}");
+}
