@@ -31,6 +31,9 @@ pub struct Cli {
     /// Headless run flags (`mobi-tui --preset FILE ...`).
     #[command(flatten)]
     pub run: RunArgs,
+    /// Open the wizard prefilled from this preset and save the answers back to it.
+    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+    pub edit: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

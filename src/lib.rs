@@ -7,6 +7,7 @@
 //! - [`sandbox`]: stand-in Terraform providers serving the real schemas, and the scratch workspace
 //!   that lets the real `terraform` binary validate, plan and apply offline;
 //! - [`terraform`]: the `terraform` child process, its `-json` event stream, signal forwarding;
+//! - [`questions`]: each wizard question defined once (prompt, help, rule, preset key);
 //! - [`phases`] / [`engine`]: the 14 phases as data, and the decisions of what runs next;
 //! - [`checks`]: the phase-14 smoke checks;
 //! - [`tui`] / [`headless`]: two renderings of the same event stream;
@@ -18,6 +19,7 @@ pub mod engine;
 pub mod headless;
 pub mod phases;
 pub mod preset;
+pub mod questions;
 pub mod render;
 pub mod sandbox;
 pub mod terraform;

@@ -47,10 +47,17 @@ pub const CREDENTIAL_VARS: [&str; 3] =
 
 /// The names of the credential variables missing from this process's environment.
 pub fn missing_credentials() -> Vec<&'static str> {
+    missing_credentials_with(&[])
+}
+
+/// Like [`missing_credentials`], also counting the variables the workspace hands to Terraform
+/// (the TUI passes credentials typed into masked fields that way, never through its own env).
+pub fn missing_credentials_with(extra: &[(String, String)]) -> Vec<&'static str> {
     CREDENTIAL_VARS
         .iter()
         .copied()
         .filter(|v| std::env::var_os(v).is_none_or(|x| x.is_empty()))
+        .filter(|v| !extra.iter().any(|(k, x)| k == v && !x.is_empty()))
         .collect()
 }
 
@@ -488,7 +495,9 @@ impl Run<'_> {
             if p.number >= 2 {
                 self.ensure_workspace()?;
                 if cfg.require_credentials && !self.ws.as_ref().is_some_and(|w| w.sandbox) {
-                    let missing = missing_credentials();
+                    let missing = missing_credentials_with(
+                        self.ws.as_ref().map(|w| w.env.as_slice()).unwrap_or(&[]),
+                    );
                     if !missing.is_empty() {
                         return Err(stop(
                             RunStatus::Refused,

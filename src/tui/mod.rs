@@ -1,1 +1,456 @@
-//! (not yet written)
+//! The terminal wizard and the live run view (`mobi-tui [--out DIR] [--sandbox] [--edit FILE]`).
+//!
+//! Shape (state / update / view, as in the ratatui templates and gitui):
+//! - [`app`]: the whole state; [`update`]: `Action -> state change + Commands` (pure);
+//!   [`view`]: `draw(&App)` (cannot change state); [`keymap`]: the one key table that drives both
+//!   handling and the help overlay; [`widgets`]: shared drawing helpers.
+//! - This file is the edge: the terminal guard, the event loop (`select!` over crossterm's
+//!   `EventStream`, a tick, and the engine's events) and the [`Command`]s' IO: saving the preset
+//!   and writing the tree through `render`, and running the same [`Engine`] the headless mode
+//!   runs, on a thread of its own, whose [`RunEvent`]s arrive as actions.
+//!
+//! The terminal is restored on every way out: a [`TerminalGuard`] undoes raw mode, the alternate
+//! screen and mouse capture on drop (normal exit and `?` errors), and a panic hook restores it
+//! before the panic message is printed, then chains the previous hook.
+
+pub mod app;
+pub mod keymap;
+pub mod update;
+pub mod view;
+pub mod widgets;
+
+use std::collections::VecDeque;
+use std::io::{self, Stdout};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use futures::future::BoxFuture;
+use futures::StreamExt;
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::engine::{
+    Approval, Approver, BoxError, Changes, Engine, InPlace, RunConfig, RunEvent, SmokeChecks,
+    WorkspaceDirs, WorkspaceProvider,
+};
+use crate::headless::Wiring;
+use crate::phases::{Phase, PHASE_COUNT};
+use crate::preset::{self, Preset};
+use crate::render::{self, writer};
+use crate::terraform::{self, Interrupt};
+
+use app::{App, Options, Review, ReviewEntry};
+use update::{update, Action, Command};
+
+/// Flags of the wizard (the bare command).
+#[derive(Debug, Clone)]
+pub struct TuiArgs {
+    pub out: PathBuf,
+    pub edit: Option<PathBuf>,
+    pub sandbox: bool,
+    pub terraform_bin: Option<PathBuf>,
+    pub grace: u64,
+}
+
+/// Restores the terminal when dropped, whatever the way out. Each step is tried even if an
+/// earlier one failed; failures are ignored because there is nowhere left to report them.
+pub struct TerminalGuard;
+
+impl TerminalGuard {
+    /// Raw mode, alternate screen, mouse capture; and the panic hook that undoes them.
+    pub fn enter() -> io::Result<(Self, Terminal<CrosstermBackend<Stdout>>)> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        let guard = TerminalGuard;
+        let mut out = io::stdout();
+        execute!(out, EnterAlternateScreen, EnableMouseCapture)?;
+        let term = Terminal::new(CrosstermBackend::new(out))?;
+        Ok((guard, term))
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Leaves raw mode, the alternate screen and mouse capture, and shows the cursor.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+/// Loads the preset the wizard starts from: `--edit FILE` (parsed strictly but not validated, so
+/// a half-finished preset opens and shows its problems in place), or the embedded dev preset.
+pub fn initial_preset(edit: Option<&Path>) -> Result<(Preset, bool), String> {
+    match edit {
+        Some(path) if path.exists() => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read the preset: {e}", path.display()))?;
+            let p = preset::parse_unvalidated(&text, &path.display().to_string())
+                .map_err(|e| e.to_string())?;
+            Ok((p, true))
+        }
+        // A new file: start from the dev defaults and save there.
+        _ => app::default_preset().map(|p| (p, false)),
+    }
+}
+
+/// Entry point from the CLI. Returns the exit code.
+pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
+    let (preset, answered) = match initial_preset(args.edit.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("mobi-tui: error: {e}");
+            return crate::cli::EXIT_USAGE;
+        }
+    };
+    let opts = Options {
+        out: args.out.clone(),
+        edit: args.edit.clone(),
+        sandbox: args.sandbox,
+    };
+    let app = App::new(preset, opts, answered);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mobi-tui: error: cannot start the async runtime: {e}");
+            return crate::cli::EXIT_FAILED;
+        }
+    };
+    let result = rt.block_on(async {
+        let (guard, mut term) = TerminalGuard::enter()?;
+        let r = run_loop(&mut term, app, args, wiring).await;
+        drop(guard);
+        r
+    });
+    rt.shutdown_timeout(Duration::from_millis(200));
+    match result {
+        Ok(()) => crate::cli::EXIT_OK,
+        Err(e) => {
+            eprintln!("mobi-tui: error: {e}");
+            crate::cli::EXIT_FAILED
+        }
+    }
+}
+
+/// The injected parts, shared so that several runs can be started in one session.
+struct Shared {
+    sandbox: Option<Arc<dyn WorkspaceProvider>>,
+    checks: Option<Arc<dyn SmokeChecks>>,
+}
+
+struct SharedWorkspace(Arc<dyn WorkspaceProvider>);
+impl WorkspaceProvider for SharedWorkspace {
+    fn prepare(&self, root: &Path, env: &str) -> Result<WorkspaceDirs, BoxError> {
+        self.0.prepare(root, env)
+    }
+}
+
+struct SharedChecks(Arc<dyn SmokeChecks>);
+impl SmokeChecks for SharedChecks {
+    fn run<'a>(
+        &'a self,
+        preset: &'a Preset,
+        ws: &'a WorkspaceDirs,
+        interrupt: &'a Interrupt,
+        emit: &'a mut (dyn FnMut(RunEvent) + Send),
+    ) -> BoxFuture<'a, Result<(), BoxError>> {
+        self.0.run(preset, ws, interrupt, emit)
+    }
+}
+
+/// Adds the secrets typed in the wizard to Terraform's environment (and only there).
+struct WithSecrets {
+    inner: Box<dyn WorkspaceProvider>,
+    secrets: Vec<(String, String)>,
+}
+
+impl WorkspaceProvider for WithSecrets {
+    fn prepare(&self, root: &Path, env: &str) -> Result<WorkspaceDirs, BoxError> {
+        let mut ws = self.inner.prepare(root, env)?;
+        ws.env.extend(self.secrets.iter().cloned());
+        Ok(ws)
+    }
+}
+
+type ApprovalSlot = Arc<Mutex<Option<oneshot::Sender<bool>>>>;
+
+/// "Apply phase N?" as a dialog: the question goes to the loop as an action, the answer comes
+/// back through a oneshot kept in `slot`. An interrupt while waiting counts as "no".
+struct TuiApprover {
+    tx: mpsc::UnboundedSender<Action>,
+    slot: ApprovalSlot,
+    interrupt: Interrupt,
+}
+
+impl Approver for TuiApprover {
+    fn approve<'a>(&'a self, phase: &'a Phase, changes: Changes) -> BoxFuture<'a, Approval> {
+        Box::pin(async move {
+            let (tx, rx) = oneshot::channel();
+            if let Ok(mut s) = self.slot.lock() {
+                *s = Some(tx);
+            }
+            let _ = self.tx.send(Action::ApprovalRequested {
+                phase: phase.number,
+                changes,
+            });
+            tokio::select! {
+                a = rx => if matches!(a, Ok(true)) { Approval::Apply } else { Approval::Stop },
+                _ = self.interrupt.requested() => Approval::Stop,
+            }
+        })
+    }
+}
+
+/// The event loop. Returns when the app asks to quit.
+pub async fn run_loop(
+    term: &mut Terminal<CrosstermBackend<Stdout>>,
+    mut app: App,
+    args: TuiArgs,
+    wiring: Wiring,
+) -> io::Result<()> {
+    let shared = Shared {
+        sandbox: wiring.sandbox.map(Arc::from),
+        checks: wiring.checks.map(Arc::from),
+    };
+    let size = term.size()?;
+    app.size = (size.width, size.height);
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let slot: ApprovalSlot = Arc::new(Mutex::new(None));
+    let mut interrupt = Interrupt::new();
+    let mut queue: VecDeque<Action> = VecDeque::new();
+
+    loop {
+        term.draw(|f| view::draw(&app, f))?;
+        let first = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
+                Some(Ok(Event::Mouse(m))) => Some(Action::Mouse(m)),
+                Some(Ok(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
+                Some(Ok(_)) => None,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(a) = rx.recv() => Some(a),
+            _ = tick.tick() => None,
+        };
+        queue.extend(first);
+        // Take whatever else the engine sent, so a burst of log lines costs one redraw.
+        for _ in 0..10_000 {
+            match rx.try_recv() {
+                Ok(a) => queue.push_back(a),
+                Err(_) => break,
+            }
+        }
+        while let Some(action) = queue.pop_front() {
+            for cmd in update(&mut app, action) {
+                match cmd {
+                    Command::Quit => return Ok(()),
+                    Command::PrepareReview(p) => {
+                        queue.push_back(Action::ReviewReady(prepare_review(&app, &p)))
+                    }
+                    Command::Save(p) => queue.push_back(Action::Saved(save(&app, &p))),
+                    Command::StartRun {
+                        preset,
+                        apply,
+                        secrets,
+                    } => {
+                        interrupt = Interrupt::new();
+                        if let Err(e) = start_run(
+                            &app, &args, &shared, *preset, apply, secrets, &tx, &slot, &interrupt,
+                        ) {
+                            queue.push_back(Action::RunFailed(e));
+                        }
+                    }
+                    Command::Approve(yes) => {
+                        if let Some(s) = slot.lock().ok().and_then(|mut s| s.take()) {
+                            let _ = s.send(yes);
+                        }
+                    }
+                    Command::Interrupt => {
+                        interrupt.request();
+                        if let Some(s) = slot.lock().ok().and_then(|mut s| s.take()) {
+                            let _ = s.send(false);
+                        }
+                    }
+                }
+            }
+            if app.quit {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// The review: the preset file as it will be saved, then every file of the tree, each compared
+/// with the disk by the writer's own planner (so the review shows exactly what Save will do).
+pub fn prepare_review(app: &App, p: &Preset) -> Result<Review, String> {
+    let out = &app.opts.out;
+    let files = render::render_tree(p).map_err(|e| e.to_string())?;
+    let manifest = writer::load_manifest(out).map_err(|e| e.to_string())?;
+    let planned = writer::plan_writes(out, &files, &manifest, false).map_err(|e| e.to_string())?;
+    let save_path = app.save_path();
+    let new = preset::to_toml(p).into_bytes();
+    let old = std::fs::read(&save_path).ok();
+    let action = match &old {
+        None => writer::FileAction::Create,
+        Some(o) if *o == new => writer::FileAction::Unchanged,
+        Some(_) => writer::FileAction::Update,
+    };
+    let preset_write = writer::PlannedWrite {
+        path: save_path.clone(),
+        action,
+        old,
+        new,
+        private: false,
+        tracked: false,
+    };
+    let mut entries = vec![ReviewEntry {
+        path: save_path.display().to_string(),
+        action,
+        diff: writer::unified_diff(&preset_write),
+    }];
+    entries.extend(planned.iter().map(|w| ReviewEntry {
+        path: w.path.display().to_string(),
+        action: w.action,
+        diff: writer::unified_diff(w),
+    }));
+    Ok(Review {
+        entries,
+        selected: 0,
+        scroll: 0,
+    })
+}
+
+/// Saves the preset (atomic write) and writes the tree; one line saying what was done.
+pub fn save(app: &App, p: &Preset) -> Result<String, String> {
+    let path = app.save_path();
+    writer::write_atomic(&path, preset::to_toml(p).as_bytes(), false).map_err(|e| e.to_string())?;
+    let report =
+        render::generate(p, &app.opts.out, writer::WriteOptions::default()).map_err(|e| {
+            format!(
+                "preset saved to {}, but the tree was not written: {e}",
+                path.display()
+            )
+        })?;
+    Ok(format!(
+        "saved preset and tree ({} created, {} updated, {} unchanged): {}",
+        report.created.len(),
+        report.updated.len() + report.overwritten.len(),
+        report.unchanged,
+        path.display()
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn start_run(
+    app: &App,
+    args: &TuiArgs,
+    shared: &Shared,
+    preset: Preset,
+    apply: bool,
+    secrets: Vec<(String, String)>,
+    tx: &mpsc::UnboundedSender<Action>,
+    slot: &ApprovalSlot,
+    interrupt: &Interrupt,
+) -> Result<(), String> {
+    let terraform_bin =
+        terraform::find_binary(args.terraform_bin.as_deref()).map_err(|e| e.to_string())?;
+    let inner: Box<dyn WorkspaceProvider> =
+        if args.sandbox {
+            match &shared.sandbox {
+                Some(s) => Box::new(SharedWorkspace(s.clone())),
+                None => return Err(
+                    "--sandbox is not available in this build (the sandbox is not wired in yet)"
+                        .into(),
+                ),
+            }
+        } else {
+            Box::new(InPlace)
+        };
+    let workspace = Box::new(WithSecrets { inner, secrets });
+    let tree = |p: &Preset, _: &Path, out: &Path| -> Result<String, BoxError> {
+        let r = render::generate(p, out, writer::WriteOptions::default())?;
+        Ok(format!(
+            "{} created, {} updated, {} unchanged",
+            r.created.len(),
+            r.updated.len() + r.overwritten.len(),
+            r.unchanged
+        ))
+    };
+    let cfg = RunConfig {
+        preset,
+        preset_path: app.save_path(),
+        out_dir: app.opts.out.clone(),
+        terraform_bin,
+        from: 1,
+        to: PHASE_COUNT,
+        apply,
+        resume: false,
+        grace: Duration::from_secs(args.grace),
+        require_credentials: !args.sandbox,
+        sandbox: args.sandbox,
+    };
+    let approver = TuiApprover {
+        tx: tx.clone(),
+        slot: slot.clone(),
+        interrupt: interrupt.clone(),
+    };
+    let mut engine = Engine::new(cfg, Box::new(tree), workspace).with_approver(Box::new(approver));
+    if let Some(c) = &shared.checks {
+        engine = engine.with_checks(Box::new(SharedChecks(c.clone())));
+    }
+    let tx = tx.clone();
+    let interrupt = interrupt.clone();
+    std::thread::Builder::new()
+        .name("mobi-engine".into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            match rt {
+                Ok(rt) => {
+                    rt.block_on(async {
+                        engine
+                            .run(&interrupt, &mut |ev| {
+                                let _ = tx.send(Action::Run(ev));
+                            })
+                            .await
+                    });
+                }
+                Err(e) => {
+                    let _ = tx.send(Action::RunFailed(format!("cannot start the engine: {e}")));
+                }
+            }
+        })
+        .map_err(|e| format!("cannot start the engine thread: {e}"))?;
+    Ok(())
+}

@@ -4,3 +4,4 @@ mod generate;
 mod presets;
 mod sandbox_tree;
 mod support;
+mod tui;
