@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Installs what the smoke-check tests (tests/checks.rs) start for real: PostgreSQL (server and
+# Installs what the tests start for real: terraform must already be on PATH; tmux drives the
+# TUI end-to-end tests; for the smoke-check tests (tests/checks.rs): PostgreSQL (server and
 # client: initdb, pg_ctl, pg_isready, psql), Redis (redis-server, redis-cli), netcat for the
 # worker reachability probe, and moto's S3-compatible server (Python). Idempotent: each piece is
 # installed only when missing, so CI can run it on every job.
 set -euo pipefail
 
+command -v terraform >/dev/null 2>&1 || {
+  echo "terraform (1.11+) must be on PATH: the tests drive the real CLI (no offline install exists)" >&2
+  exit 1
+}
+
 need_apt=()
+command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+command -v unshare >/dev/null 2>&1 || need_apt+=(util-linux)
+command -v ip >/dev/null 2>&1 || need_apt+=(iproute2)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v pg_isready >/dev/null 2>&1 || need_apt+=(postgresql-client)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
