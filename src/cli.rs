@@ -185,7 +185,6 @@ pub fn wiring(args: &RunArgs) -> Wiring {
                 ))
             },
         ),
-        ..Wiring::default()
     }
 }
 
