@@ -123,11 +123,19 @@ where
             let wiring = wiring(&cli.run);
             Ok(headless::main(cli.run, wiring))
         }
-        None => Err(Failure {
-            code: EXIT_USAGE,
-            message: "the wizard is not available in this build; run headless with --preset FILE"
-                .into(),
-        }),
+        None => {
+            let wiring = wiring(&cli.run);
+            Ok(crate::tui::main(
+                crate::tui::TuiArgs {
+                    out: cli.run.out,
+                    edit: cli.edit,
+                    sandbox: cli.run.sandbox,
+                    terraform_bin: cli.run.terraform_bin,
+                    grace: cli.run.grace,
+                },
+                wiring,
+            ))
+        }
     };
     match result {
         Ok(code) => code,
@@ -174,18 +182,28 @@ pub fn wiring(args: &RunArgs) -> Wiring {
     Wiring {
         sandbox: Some(Box::new(sandbox)),
         checks,
-        tree: Box::new(
-            |preset: &preset::Preset, _preset_path: &std::path::Path, out: &std::path::Path| {
-                let report = render::generate(preset, out, WriteOptions::default())?;
-                Ok(format!(
-                    "{} created, {} updated, {} unchanged",
-                    report.created.len(),
-                    report.updated.len(),
-                    report.unchanged
-                ))
-            },
-        ),
+        tree: if args.keep_tree {
+            Box::new(crate::engine::ExistingTree)
+        } else {
+            Box::new(render_tree_step)
+        },
     }
+}
+
+/// Phase 1 as a run performs it: the preset's tree, written with the same edit protection as
+/// `generate` (a hand-edited file stops the phase, naming it).
+fn render_tree_step(
+    preset: &preset::Preset,
+    _preset_path: &std::path::Path,
+    out: &std::path::Path,
+) -> Result<String, BoxError> {
+    let report = render::generate(preset, out, WriteOptions::default())?;
+    Ok(format!(
+        "{} created, {} updated, {} unchanged",
+        report.created.len(),
+        report.updated.len(),
+        report.unchanged
+    ))
 }
 
 pub fn run_generate(args: &GenerateArgs) -> Result<u8, Failure> {

@@ -117,6 +117,8 @@ impl Fixture {
             "--out".into(),
             self.out().display().to_string(),
         ];
+        // The fixture is a hand-made tree of terraform_data modules: phase 1 keeps it.
+        all.push("--keep-tree".into());
         all.extend(args.iter().map(|s| s.to_string()));
         let mut c = Command::new(std::env::current_exe().expect("current exe"));
         c.args([
@@ -183,21 +185,26 @@ fn phase_ends(events: &[Value]) -> Vec<(u64, String)> {
 fn full_apply_runs_every_phase_and_a_second_plan_shows_no_changes() {
     let fx = Fixture::new();
     let (code, ev, err) = fx.run_json(&["--apply", "--auto-approve"]);
-    assert_eq!(code, 0, "stderr: {err}\nevents: {ev:#?}");
+    // Phase 14 runs the real smoke checks, which need the env's contract outputs: this fixture
+    // of terraform_data modules has none, so phase 14 fails naming the first missing one.
+    assert_eq!(code, 1, "stderr: {err}\nevents: {ev:#?}");
     let ends = phase_ends(&ev);
     assert_eq!(ends.len(), 14);
     for (n, status) in &ends {
         if *n == 14 {
-            assert_eq!(status, "skipped");
+            assert_eq!(status, "failed");
         } else {
             assert_eq!(status, "ok", "phase {n}");
         }
     }
     let p14 = of_type(&ev, "phase_end")[13];
-    assert!(p14["reason"]
-        .as_str()
-        .unwrap_or("")
-        .contains("not available"));
+    assert!(
+        p14["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("output `media_bucket_name` is missing"),
+        "{p14}"
+    );
 
     // Phases 3-12 each ran a targeted, saved plan and applied that file.
     let starts = of_type(&ev, "step_start");
@@ -267,12 +274,12 @@ fn to_5_then_resume_starts_at_6() {
         phase_ends(&ev).iter().map(|p| p.0).collect::<Vec<_>>(),
         [1, 2, 3, 4, 5]
     );
-    let (code, ev, err) = fx.run_json(&["--apply", "--auto-approve", "--resume"]);
+    let (code, ev, err) = fx.run_json(&["--apply", "--auto-approve", "--resume", "--to", "13"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(of_type(&ev, "resume")[0]["phase"], 6);
     let first = of_type(&ev, "phase_start")[0];
     assert_eq!(first["phase"], 6);
-    assert_eq!(phase_ends(&ev).len(), 9);
+    assert_eq!(phase_ends(&ev).len(), 8);
 }
 
 /// A changed preset section re-runs the phase that reads it (and those after it) on `--resume`.
@@ -602,14 +609,6 @@ fn apply_without_a_terminal_needs_auto_approve() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--auto-approve"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-}
-
-#[test]
-fn sandbox_is_refused_until_wired() {
-    let fx = Fixture::new();
-    let out = fx.command(&["--sandbox"], false).output().expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--sandbox is not available"));
 }
 
 /// An approver that edits the tree while "the user thinks": the engine must notice that the tree

@@ -1155,6 +1155,10 @@ impl Run<'_> {
         let Some(checks) = &self.engine.checks else {
             return PhaseResult::skipped("smoke checks are not available in this build");
         };
+        if !self.cfg().apply {
+            // Nothing is deployed by a plan-only run: probing would only report absent things.
+            return PhaseResult::skipped("smoke checks run after an apply (--apply)");
+        }
         let ws = match self.ws() {
             Ok(ws) => ws.clone(),
             Err(r) => return r,

@@ -73,6 +73,10 @@ pub struct RunArgs {
     /// Discard this env's sandbox state before the run.
     #[arg(long, requires = "sandbox")]
     pub sandbox_reset: bool,
+    /// Phase 1 keeps the tree already in DIR as it is instead of generating it from the preset
+    /// (a tree maintained by hand, or by another tool, that follows the same module names).
+    #[arg(long)]
+    pub keep_tree: bool,
 }
 
 /// The parts owned by other modules, injected so this module works before they land.
