@@ -4,15 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
-cargo build --release --locked -q
-bin=$PWD/target/release/mobi-tui
+# MOBI_BIN: an already-built release binary (skips the build).
+if [ -z "${MOBI_BIN:-}" ]; then cargo build --release --locked -q; fi
+bin=${MOBI_BIN:-$PWD/target/release/mobi-tui}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bin" generate --preset presets/dev.toml --out "$work/ref" >/dev/null
 hyperfine -N --warmup 5 --runs 60 --export-json "$work/h.json" \
   --prepare "rm -rf $work/copy" -n "cp -r (floor)" "cp -r $work/ref $work/copy" \
   --prepare "rm -rf $work/gen" -n "generate (fresh dir)" "$bin generate --preset presets/dev.toml --out $work/gen" \
-  -n "generate (no-op re-run)" "$bin generate --preset presets/dev.toml --out $work/ref"
+  --prepare "true" -n "generate (no-op re-run)" "$bin generate --preset presets/dev.toml --out $work/ref"
 python3 - "$work/h.json" <<'PY'
 import json, sys
 r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}

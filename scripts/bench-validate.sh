@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
-cargo build --release --locked -q
-bin=$PWD/target/release/mobi-tui
+# MOBI_BIN: an already-built release binary (skips the build).
+if [ -z "${MOBI_BIN:-}" ]; then cargo build --release --locked -q; fi
+bin=${MOBI_BIN:-$PWD/target/release/mobi-tui}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bin" generate --preset presets/dev.toml --out "$work" >/dev/null
