@@ -92,8 +92,14 @@ variable "health_path" {
 
 variable "cpu" {
   type        = string
-  description = "CPU request of the API container."
+  description = "CPU request of the API container (also the limit unless cpu_limit is set)."
   default     = "250m"
+}
+
+variable "cpu_limit" {
+  type        = string
+  description = "CPU limit of the API container; null uses cpu."
+  default     = null
 }
 
 variable "memory" {

@@ -28,6 +28,7 @@ variable "workers" {
     stream        = string
     external_apis = optional(bool, false)
     cpu           = optional(string, "250m")
+    cpu_limit     = optional(string)
     memory        = optional(string, "512Mi")
     max_replicas  = optional(number)
   }))
