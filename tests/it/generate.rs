@@ -472,3 +472,27 @@ fn user_facing_env_variables_have_validation_blocks() {
         );
     }
 }
+
+/// What people review in a pull request: the rendered env root of each shipped preset, held by
+/// snapshots (modules are verbatim templates; the env files are where the preset shows).
+#[test]
+fn rendered_env_files_match_their_snapshots() {
+    for env in ["dev", "prod"] {
+        let preset = mobi_tui::preset::load(&repo().join(format!("presets/{env}.toml"))).unwrap();
+        let files = mobi_tui::render::render_tree(&preset).unwrap();
+        for f in files
+            .iter()
+            .filter(|f| f.path.starts_with(format!("infra/terraform/envs/{env}")))
+        {
+            let name = format!(
+                "{env}__{}",
+                f.path
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('.', "_")
+            );
+            insta::assert_snapshot!(name, String::from_utf8_lossy(&f.contents));
+        }
+    }
+}
