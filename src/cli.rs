@@ -123,11 +123,21 @@ where
             let wiring = wiring(&cli.run);
             Ok(headless::main(cli.run, wiring))
         }
-        None => Err(Failure {
+        None if cli.run.from > cli.run.to => Err(Failure {
             code: EXIT_USAGE,
-            message: "the wizard is not available in this build; run headless with --preset FILE"
-                .into(),
+            message: format!(
+                "--from {} --to {}: the first phase must not come after the last",
+                cli.run.from, cli.run.to
+            ),
         }),
+        None => {
+            // The wizard gets the same wiring as headless runs: renderer, sandbox, checks.
+            let wiring = wiring(&cli.run);
+            Ok(crate::tui::main(
+                crate::tui::TuiArgs::from_run(&cli.run, cli.edit),
+                wiring,
+            ))
+        }
     };
     match result {
         Ok(code) => code,

@@ -57,6 +57,11 @@ pub enum Overlay {
         title: String,
         text: String,
     },
+    /// Force-write was asked in the review: these files were edited by hand and would be
+    /// overwritten.
+    ConfirmForce {
+        files: Vec<String>,
+    },
 }
 
 /// Which answer a form row edits.
@@ -384,8 +389,15 @@ impl RunState {
                 elapsed_s,
                 message,
             } => {
-                self.log
-                    .push(format!("[{phase}] check {name}: {}", step_word(*status)));
+                let why = message
+                    .as_deref()
+                    .filter(|_| *status == StepStatus::Skipped)
+                    .map(|m| format!(" ({m})"))
+                    .unwrap_or_default();
+                self.log.push(format!(
+                    "[{phase}] check {name}: {}{why}",
+                    step_word(*status)
+                ));
                 if let Some(p) = self.phase_mut(*phase) {
                     p.checks.push(CheckRow {
                         name: name.clone(),

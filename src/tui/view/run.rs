@@ -210,12 +210,17 @@ fn checklist(app: &App, run: &PhaseRun, w: usize, lines: &mut Vec<Line>) {
             StepStatus::Skipped => ("skipped", Color::Yellow),
             StepStatus::Interrupted => ("stopped", Color::Magenta),
         };
-        let msg = c
-            .message
-            .as_deref()
-            .map(|m| format!("  {m}"))
-            .unwrap_or_default();
-        let text = format!("{word:<8} {:>6.1}s  {}{msg}", c.elapsed_s, c.name);
+        let text = match (c.status, c.message.as_deref()) {
+            // A skipped check did not run: its reason is its status (`skipped (sandbox)`), and
+            // there is no time worth showing.
+            (StepStatus::Skipped, Some(why)) => {
+                format!("{:<16}  {}", format!("{word} ({why})"), c.name)
+            }
+            (_, msg) => {
+                let msg = msg.map(|m| format!("  {m}")).unwrap_or_default();
+                format!("{word:<8} {:>6.1}s  {}{msg}", c.elapsed_s, c.name)
+            }
+        };
         lines.push(Line::styled(truncate(&text, w), Style::default().fg(color)));
     }
 }
