@@ -195,7 +195,6 @@ pub fn wiring(args: &RunArgs) -> Wiring {
                 ))
             },
         ),
-        ..Wiring::default()
     }
 }
 

@@ -233,6 +233,8 @@ pub struct RunState {
     pub active: bool,
     pub mode: Option<RunMode>,
     pub sandbox: bool,
+    /// The phases the run covers (`--from`/`--to`).
+    pub range: Option<(u8, u8)>,
     /// Index 0 unused: `phases[n]` is phase `n`.
     pub phases: Vec<PhaseRun>,
     pub log: LogRing,
@@ -268,7 +270,12 @@ impl RunState {
     pub fn apply(&mut self, ev: &RunEvent) {
         match ev {
             RunEvent::RunStart {
-                mode, sandbox, env, ..
+                mode,
+                sandbox,
+                env,
+                from,
+                to,
+                ..
             } => {
                 *self = Self {
                     log: std::mem::take(&mut self.log),
@@ -279,6 +286,7 @@ impl RunState {
                 self.active = true;
                 self.mode = Some(*mode);
                 self.sandbox = *sandbox;
+                self.range = Some((*from, *to));
                 let m = match mode {
                     RunMode::Plan => "plan",
                     RunMode::Apply => "apply",

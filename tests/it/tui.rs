@@ -648,6 +648,7 @@ fn run_sandbox_checklist_says_skipped_sandbox() {
         update(&mut app, Action::Run(ev));
     }
     assert_eq!(app.status, "phase 14 running · sandbox");
+    assert!(screen(&app, 120, 40).contains("running · sandbox · phases 14-14: plan + apply"));
     for ev in [
         RunEvent::StepEnd {
             phase: 14,
@@ -677,6 +678,33 @@ fn run_sandbox_checklist_says_skipped_sandbox() {
     }
     assert!(s.contains("check e2e.flow: skipped (sandbox)"), "{s}");
     snap("run_sandbox_checklist", &app);
+}
+
+#[test]
+fn run_range_flags_reach_the_tui() {
+    use clap::Parser as _;
+    let cli = mobi_tui::cli::Cli::try_parse_from([
+        "mobi-tui",
+        "--out",
+        "/tmp/x",
+        "--sandbox",
+        "--from",
+        "3",
+        "--to",
+        "5",
+        "--resume",
+    ])
+    .expect("parses");
+    let a = mobi_tui::tui::TuiArgs::from_run(&cli.run, cli.edit);
+    assert_eq!((a.from, a.to, a.resume, a.sandbox), (3, 5, true, true));
+    let cli = mobi_tui::cli::Cli::try_parse_from(["mobi-tui"]).expect("parses");
+    let a = mobi_tui::tui::TuiArgs::from_run(&cli.run, None);
+    assert_eq!((a.from, a.to, a.resume, a.sandbox), (1, 14, false, false));
+    // A reversed range is refused before the terminal is touched.
+    assert_eq!(
+        mobi_tui::cli::run_from(["mobi-tui", "--from", "5", "--to", "3"]),
+        mobi_tui::cli::EXIT_USAGE
+    );
 }
 
 #[test]

@@ -42,14 +42,21 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         ])
         .split(area);
     let head = match (&app.run.summary, app.run.active, app.run.mode) {
+        // Where and what first: the long mode text is what a narrow screen cuts.
         (_, true, Some(m)) => format!(
-            " running: {}{}",
+            " running{}{}: {}",
+            if app.run.sandbox { " · sandbox" } else { "" },
+            match app.run.range {
+                Some((from, to)) if (from, to) != (1, crate::phases::PHASE_COUNT) => {
+                    format!(" · phases {from}-{to}")
+                }
+                _ => String::new(),
+            },
             if m == RunMode::Apply {
                 "plan + apply (asks before each apply)"
             } else {
                 "plan only"
             },
-            if app.run.sandbox { " · sandbox" } else { "" }
         ),
         (Some(s), false, _) => format!(" {s}"),
         _ => " no run yet: p plans every phase, a plans and applies phase by phase".to_string(),
