@@ -26,13 +26,20 @@ pub fn bin() -> PathBuf {
             if std::fs::hard_link(built, &pinned).is_err() {
                 std::fs::copy(built, &pinned).expect("copy the mobi-tui binary");
             }
-            let probe = Command::new(&pinned)
+            // Two probes only this tree's binary passes: the `validate` subcommand, and the
+            // bare command's own range check (a build without the wizard says so instead).
+            let validate = Command::new(&pinned)
                 .args(["validate", "--help"])
                 .output()
                 .expect("mobi-tui runs");
+            let range = Command::new(&pinned)
+                .args(["--from", "5", "--to", "3"])
+                .output()
+                .expect("mobi-tui runs");
             assert!(
-                probe.status.success(),
-                "{built} has no `validate` subcommand: replaced by another build sharing the target dir? rerun the tests"
+                validate.status.success()
+                    && String::from_utf8_lossy(&range.stderr).contains("must not come after"),
+                "{built} is not the binary built from this tree (replaced by another build sharing the target dir?): rebuild and rerun the tests"
             );
             pinned
         })
