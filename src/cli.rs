@@ -123,16 +123,18 @@ where
             let wiring = wiring(&cli.run);
             Ok(headless::main(cli.run, wiring))
         }
+        None if cli.run.from > cli.run.to => Err(Failure {
+            code: EXIT_USAGE,
+            message: format!(
+                "--from {} --to {}: the first phase must not come after the last",
+                cli.run.from, cli.run.to
+            ),
+        }),
         None => {
+            // The wizard gets the same wiring as headless runs: renderer, sandbox, checks.
             let wiring = wiring(&cli.run);
             Ok(crate::tui::main(
-                crate::tui::TuiArgs {
-                    out: cli.run.out,
-                    edit: cli.edit,
-                    sandbox: cli.run.sandbox,
-                    terraform_bin: cli.run.terraform_bin,
-                    grace: cli.run.grace,
-                },
+                crate::tui::TuiArgs::from_run(&cli.run, cli.edit),
                 wiring,
             ))
         }

@@ -57,6 +57,11 @@ pub enum Overlay {
         title: String,
         text: String,
     },
+    /// Force-write was asked in the review: these files were edited by hand and would be
+    /// overwritten.
+    ConfirmForce {
+        files: Vec<String>,
+    },
 }
 
 /// Which answer a form row edits.
@@ -228,6 +233,8 @@ pub struct RunState {
     pub active: bool,
     pub mode: Option<RunMode>,
     pub sandbox: bool,
+    /// The phases the run covers (`--from`/`--to`).
+    pub range: Option<(u8, u8)>,
     /// Index 0 unused: `phases[n]` is phase `n`.
     pub phases: Vec<PhaseRun>,
     pub log: LogRing,
@@ -263,7 +270,12 @@ impl RunState {
     pub fn apply(&mut self, ev: &RunEvent) {
         match ev {
             RunEvent::RunStart {
-                mode, sandbox, env, ..
+                mode,
+                sandbox,
+                env,
+                from,
+                to,
+                ..
             } => {
                 *self = Self {
                     log: std::mem::take(&mut self.log),
@@ -274,6 +286,7 @@ impl RunState {
                 self.active = true;
                 self.mode = Some(*mode);
                 self.sandbox = *sandbox;
+                self.range = Some((*from, *to));
                 let m = match mode {
                     RunMode::Plan => "plan",
                     RunMode::Apply => "apply",
@@ -384,8 +397,15 @@ impl RunState {
                 elapsed_s,
                 message,
             } => {
-                self.log
-                    .push(format!("[{phase}] check {name}: {}", step_word(*status)));
+                let why = message
+                    .as_deref()
+                    .filter(|_| *status == StepStatus::Skipped)
+                    .map(|m| format!(" ({m})"))
+                    .unwrap_or_default();
+                self.log.push(format!(
+                    "[{phase}] check {name}: {}{why}",
+                    step_word(*status)
+                ));
                 if let Some(p) = self.phase_mut(*phase) {
                     p.checks.push(CheckRow {
                         name: name.clone(),

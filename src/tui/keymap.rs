@@ -61,6 +61,8 @@ pub enum Cmd {
     OpenRun,
     Back,
     Confirm,
+    /// Review: overwrite files edited by hand (asks first).
+    ForceWrite,
     PageUp,
     PageDown,
     Top,
@@ -229,6 +231,12 @@ pub static BINDINGS: &[Binding] = &[
         &[k(Enter), c('w')],
         Cmd::Confirm,
         "write the tree and save the preset",
+    ),
+    b(
+        Review,
+        &[c('F')],
+        Cmd::ForceWrite,
+        "write, overwriting files edited by hand (asks first)",
     ),
     b(Review, &[k(Esc)], Cmd::Back, "back to the wizard"),
     b(Run, &[c('?')], Cmd::Help, "this help"),

@@ -41,7 +41,7 @@ use crate::engine::{
     WorkspaceDirs, WorkspaceProvider,
 };
 use crate::headless::Wiring;
-use crate::phases::{Phase, PHASE_COUNT};
+use crate::phases::Phase;
 use crate::preset::{self, Preset};
 use crate::render::{self, writer};
 use crate::terraform::{self, Interrupt};
@@ -57,6 +57,27 @@ pub struct TuiArgs {
     pub sandbox: bool,
     pub terraform_bin: Option<PathBuf>,
     pub grace: u64,
+    /// `--from`/`--to`: the phases a run covers.
+    pub from: u8,
+    pub to: u8,
+    /// `--resume`: start at the first phase not done per the journal.
+    pub resume: bool,
+}
+
+impl TuiArgs {
+    /// The wizard's flags from the command line's run flags.
+    pub fn from_run(run: &crate::headless::RunArgs, edit: Option<PathBuf>) -> Self {
+        Self {
+            out: run.out.clone(),
+            edit,
+            sandbox: run.sandbox,
+            terraform_bin: run.terraform_bin.clone(),
+            grace: run.grace,
+            from: run.from,
+            to: run.to,
+            resume: run.resume,
+        }
+    }
 }
 
 /// Restores the terminal when dropped, whatever the way out. Each step is tried even if an
@@ -277,7 +298,8 @@ pub async fn run_loop(
                     Command::PrepareReview(p) => {
                         queue.push_back(Action::ReviewReady(prepare_review(&app, &p)))
                     }
-                    Command::Save(p) => queue.push_back(Action::Saved(save(&app, &p))),
+                    Command::Save(p) => queue.push_back(Action::Saved(save(&app, &p, false))),
+                    Command::ForceSave(p) => queue.push_back(Action::Saved(save(&app, &p, true))),
                     Command::StartRun {
                         preset,
                         apply,
@@ -351,20 +373,29 @@ pub fn prepare_review(app: &App, p: &Preset) -> Result<Review, String> {
 }
 
 /// Saves the preset (atomic write) and writes the tree; one line saying what was done.
-pub fn save(app: &App, p: &Preset) -> Result<String, String> {
+/// `force`: overwrite generated files edited by hand (the review's confirmed `F`).
+pub fn save(app: &App, p: &Preset, force: bool) -> Result<String, String> {
     let path = app.save_path();
     writer::write_atomic(&path, preset::to_toml(p).as_bytes(), false).map_err(|e| e.to_string())?;
-    let report =
-        render::generate(p, &app.opts.out, writer::WriteOptions::default()).map_err(|e| {
-            format!(
-                "preset saved to {}, but the tree was not written: {e}",
-                path.display()
-            )
-        })?;
+    let options = writer::WriteOptions {
+        force,
+        ..writer::WriteOptions::default()
+    };
+    let report = render::generate(p, &app.opts.out, options).map_err(|e| {
+        format!(
+            "preset saved to {}, but the tree was not written: {e}",
+            path.display()
+        )
+    })?;
+    let overwritten = if report.overwritten.is_empty() {
+        String::new()
+    } else {
+        format!(", {} edited file(s) overwritten", report.overwritten.len())
+    };
     Ok(format!(
-        "saved preset and tree ({} created, {} updated, {} unchanged): {}",
+        "saved preset and tree ({} created, {} updated, {} unchanged{overwritten}): {}",
         report.created.len(),
-        report.updated.len() + report.overwritten.len(),
+        report.updated.len(),
         report.unchanged,
         path.display()
     ))
@@ -411,10 +442,10 @@ fn start_run(
         preset_path: app.save_path(),
         out_dir: app.opts.out.clone(),
         terraform_bin,
-        from: 1,
-        to: PHASE_COUNT,
+        from: args.from,
+        to: args.to,
         apply,
-        resume: false,
+        resume: args.resume,
         grace: Duration::from_secs(args.grace),
         require_credentials: !args.sandbox,
         sandbox: args.sandbox,

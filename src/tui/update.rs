@@ -13,6 +13,7 @@ use crate::engine::{Changes, RunEvent};
 use crate::phases::PHASE_COUNT;
 use crate::preset::Preset;
 use crate::questions::{new_worker, Kind, WORKERS_PHASE};
+use crate::render::writer::FileAction;
 
 /// Everything that can happen to the TUI.
 #[derive(Debug, Clone)]
@@ -42,6 +43,9 @@ pub enum Command {
     PrepareReview(Box<Preset>),
     /// Save the preset (atomic write) and write the tree, then send `Saved`.
     Save(Box<Preset>),
+    /// Like `Save`, but files edited by hand since mobi-tui wrote them are overwritten
+    /// (`WriteOptions { force: true, .. }`); only after the user confirmed it.
+    ForceSave(Box<Preset>),
     /// Start the engine; `apply`: plan then apply phase by phase (asking first).
     StartRun {
         preset: Box<Preset>,
@@ -72,6 +76,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         }
         Action::Run(ev) => on_run_event(app, &ev),
         Action::ApprovalRequested { phase, changes } => {
+            app.status = format!("phase {phase} planned{}: apply?", sandbox_tag(app));
             app.overlay = Some(Overlay::ConfirmApply { phase, changes });
             app.run.selected = phase;
             Vec::new()
@@ -117,8 +122,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
 
 fn on_run_event(app: &mut App, ev: &RunEvent) -> Vec<Command> {
     app.run.apply(ev);
-    if let RunEvent::PhaseStart { phase, .. } = ev {
-        app.run.selected = *phase;
+    match ev {
+        RunEvent::RunStart { .. } => app.status = format!("run started{}", sandbox_tag(app)),
+        RunEvent::PhaseStart { phase, .. } => {
+            app.run.selected = *phase;
+            app.status = format!("phase {phase} running{}", sandbox_tag(app));
+        }
+        _ => {}
     }
     if let RunEvent::Summary { .. } = ev {
         if matches!(app.overlay, Some(Overlay::ConfirmApply { .. })) {
@@ -133,6 +143,15 @@ fn on_run_event(app: &mut App, ev: &RunEvent) -> Vec<Command> {
         }
     }
     Vec::new()
+}
+
+/// `" · sandbox"` while the run is a sandbox run, so every run status says where it runs.
+fn sandbox_tag(app: &App) -> &'static str {
+    if app.run.sandbox {
+        " · sandbox"
+    } else {
+        ""
+    }
 }
 
 fn on_mouse(app: &mut App, m: MouseEvent) {
@@ -237,6 +256,14 @@ fn on_dialog(app: &mut App, cmd: Cmd) -> Vec<Command> {
             };
             vec![Command::Approve(yes)]
         }
+        Some(Overlay::ConfirmForce { files }) => {
+            if yes {
+                save_with(app, true)
+            } else {
+                app.status = format!("{} edited file(s) kept; nothing written", files.len());
+                Vec::new()
+            }
+        }
         Some(Overlay::ConfirmQuit { running, .. }) => {
             if !yes {
                 return Vec::new();
@@ -280,6 +307,27 @@ fn quit(app: &mut App) -> Vec<Command> {
 
 /// Ctrl-S (and the review's confirm): save and write, if every answer is valid.
 fn save(app: &mut App) -> Vec<Command> {
+    save_with(app, false)
+}
+
+/// The review's `F`: when the review lists files edited by hand, ask before overwriting them.
+fn force_write(app: &mut App) -> Vec<Command> {
+    let files: Vec<String> = app
+        .review
+        .iter()
+        .flat_map(|r| &r.entries)
+        .filter(|e| e.action == FileAction::Conflict)
+        .map(|e| e.path.clone())
+        .collect();
+    if files.is_empty() {
+        app.status = "no file was edited by hand: Enter writes".into();
+        return Vec::new();
+    }
+    app.overlay = Some(Overlay::ConfirmForce { files });
+    Vec::new()
+}
+
+fn save_with(app: &mut App, force: bool) -> Vec<Command> {
     app.editing = false;
     if let Some((phase, focus, msg)) = app.first_error() {
         app.screen = Screen::Wizard;
@@ -292,7 +340,12 @@ fn save(app: &mut App) -> Vec<Command> {
         return Vec::new();
     }
     app.status = "saving…".into();
-    vec![Command::Save(Box::new(app.built.clone()))]
+    let p = Box::new(app.built.clone());
+    vec![if force {
+        Command::ForceSave(p)
+    } else {
+        Command::Save(p)
+    }]
 }
 
 fn field_count(app: &App) -> usize {
@@ -521,6 +574,7 @@ fn on_review(app: &mut App, cmd: Cmd) -> Vec<Command> {
         Cmd::Quit => return quit(app),
         Cmd::Back => app.screen = Screen::Wizard,
         Cmd::Confirm => return save(app),
+        Cmd::ForceWrite => return force_write(app),
         _ => {
             if let Some(r) = &mut app.review {
                 match cmd {

@@ -8,8 +8,42 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The mobi-tui binary under test, pinned at first use.
+///
+/// `CARGO_BIN_EXE_mobi-tui` names a path in the target directory that other builds sharing it
+/// may replace at any moment (and the sandbox launches this same binary as its providers); a
+/// hard link taken once keeps this run on the binary cargo built for it, and the probe fails
+/// loudly if it was already replaced by one without the subcommands these tests use.
 pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_mobi-tui"))
+    static PINNED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PINNED
+        .get_or_init(|| {
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("it-bin");
+            std::fs::create_dir_all(&dir).expect("test tmp dir");
+            let pinned = dir.join(format!("mobi-tui-{}", std::process::id()));
+            let built = env!("CARGO_BIN_EXE_mobi-tui");
+            let _ = std::fs::remove_file(&pinned);
+            if std::fs::hard_link(built, &pinned).is_err() {
+                std::fs::copy(built, &pinned).expect("copy the mobi-tui binary");
+            }
+            // Two probes only this tree's binary passes: the `validate` subcommand, and the
+            // bare command's own range check (a build without the wizard says so instead).
+            let validate = Command::new(&pinned)
+                .args(["validate", "--help"])
+                .output()
+                .expect("mobi-tui runs");
+            let range = Command::new(&pinned)
+                .args(["--from", "5", "--to", "3"])
+                .output()
+                .expect("mobi-tui runs");
+            assert!(
+                validate.status.success()
+                    && String::from_utf8_lossy(&range.stderr).contains("must not come after"),
+                "{built} is not the binary built from this tree (replaced by another build sharing the target dir?): rebuild and rerun the tests"
+            );
+            pinned
+        })
+        .clone()
 }
 
 pub fn mobi(args: &[&str]) -> Output {

@@ -258,6 +258,84 @@ fn review_screen() {
 }
 
 #[test]
+fn review_force_write_asks_then_overwrites() {
+    let mut app = review_app();
+    // F asks first, naming the files edited by hand.
+    assert!(key(&mut app, KeyCode::Char('F')).is_empty());
+    assert!(matches!(
+        &app.overlay,
+        Some(Overlay::ConfirmForce { files }) if files == &["infra/terraform/envs/dev/main.tf"]
+    ));
+    snap("review_force_question", &app);
+    // No: nothing is written.
+    assert!(key(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(app.status.contains("kept"), "{}", app.status);
+    // Yes: a save that overwrites.
+    key(&mut app, KeyCode::Char('F'));
+    let cmds = key(&mut app, KeyCode::Char('y'));
+    assert!(
+        matches!(&cmds[..], [Command::ForceSave(p)] if p.project.env == "dev"),
+        "{cmds:?}"
+    );
+    // Plain Enter still writes without force.
+    let mut app = review_app();
+    assert!(matches!(
+        &key(&mut app, KeyCode::Enter)[..],
+        [Command::Save(_)]
+    ));
+}
+
+#[test]
+fn review_force_write_without_edited_files_says_so() {
+    let mut app = review_app();
+    if let Some(r) = &mut app.review {
+        r.entries.retain(|e| e.action != FileAction::Conflict);
+    }
+    assert!(key(&mut app, KeyCode::Char('F')).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(
+        app.status.contains("no file was edited by hand"),
+        "{}",
+        app.status
+    );
+}
+
+#[test]
+fn force_save_overwrites_files_edited_by_hand() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut app = new_app();
+    app.opts.out = dir.path().to_path_buf();
+    mobi_tui::tui::save(&app, &app.built, false).expect("first save");
+    let edited = dir.path().join("infra/terraform/envs/dev/main.tf");
+    let generated = std::fs::read_to_string(&edited).expect("generated main.tf");
+    std::fs::write(&edited, format!("{generated}\n# edited by hand\n")).expect("edit");
+    let r = mobi_tui::tui::prepare_review(&app, &app.built).expect("review");
+    let conflicts: Vec<&str> = r
+        .entries
+        .iter()
+        .filter(|e| e.action == FileAction::Conflict)
+        .map(|e| e.path.as_str())
+        .collect();
+    assert_eq!(conflicts, ["infra/terraform/envs/dev/main.tf"]);
+    // A plain save refuses to touch the edit.
+    let err = mobi_tui::tui::save(&app, &app.built, false).expect_err("conflict");
+    assert!(err.contains("main.tf"), "{err}");
+    assert!(std::fs::read_to_string(&edited)
+        .expect("still there")
+        .contains("# edited by hand"));
+    // The confirmed force-write overwrites it, and says so.
+    let msg = mobi_tui::tui::save(&app, &app.built, true).expect("force save");
+    assert!(msg.contains("1 edited file(s) overwritten"), "{msg}");
+    assert_eq!(
+        std::fs::read_to_string(&edited).expect("main.tf"),
+        generated
+    );
+    let r = mobi_tui::tui::prepare_review(&app, &app.built).expect("review");
+    assert!(r.entries.iter().all(|e| e.action == FileAction::Unchanged));
+}
+
+#[test]
 fn review_is_computed_from_the_writer() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut app = new_app();
@@ -268,7 +346,7 @@ fn review_is_computed_from_the_writer() {
     assert!(r.entries[0].diff.contains("+region = \"fr-par\""));
     assert!(r.entries.iter().any(|e| e.path == ".gitignore"));
     // Save writes both; a second review then shows nothing to change.
-    let msg = mobi_tui::tui::save(&app, &app.built).expect("save");
+    let msg = mobi_tui::tui::save(&app, &app.built, false).expect("save");
     assert!(msg.contains("saved"), "{msg}");
     let saved = std::fs::read_to_string(dir.path().join("presets/dev.toml")).expect("saved");
     assert_eq!(
@@ -533,6 +611,103 @@ fn run_finished_with_failure_and_checklist() {
 }
 
 #[test]
+fn run_sandbox_checklist_says_skipped_sandbox() {
+    let mut app = new_app();
+    app.opts.sandbox = true;
+    app.screen = Screen::Run;
+    let names = ["s3.media_bucket", "postgres.pod", "api.health", "e2e.flow"];
+    let mut evs = vec![
+        RunEvent::RunStart {
+            env: "dev".into(),
+            dir: "/work/out".into(),
+            mode: RunMode::Apply,
+            from: 14,
+            to: 14,
+            terraform: "terraform".into(),
+            sandbox: true,
+        },
+        RunEvent::PhaseStart {
+            phase: 14,
+            title: "Final verification".into(),
+            module: None,
+        },
+        RunEvent::StepStart {
+            phase: 14,
+            step: "smoke_checks".into(),
+            argv: None,
+        },
+    ];
+    evs.extend(names.iter().map(|n| RunEvent::Check {
+        phase: 14,
+        name: (*n).into(),
+        status: StepStatus::Skipped,
+        elapsed_s: 0.0,
+        message: Some("sandbox".into()),
+    }));
+    for ev in evs {
+        update(&mut app, Action::Run(ev));
+    }
+    assert_eq!(app.status, "phase 14 running · sandbox");
+    assert!(screen(&app, 120, 40).contains("running · sandbox · phases 14-14: plan + apply"));
+    for ev in [
+        RunEvent::StepEnd {
+            phase: 14,
+            step: "smoke_checks".into(),
+            status: StepStatus::Ok,
+            elapsed_s: 0.7,
+            changes: None,
+            message: None,
+        },
+        RunEvent::PhaseEnd {
+            phase: 14,
+            status: PhaseStatus::Ok,
+            changes: Changes::default(),
+            reason: None,
+            elapsed_s: 0.7,
+        },
+    ] {
+        update(&mut app, Action::Run(ev));
+    }
+    let s = screen(&app, 120, 40);
+    for n in names {
+        assert!(
+            s.lines()
+                .any(|l| l.contains("skipped (sandbox)") && l.contains(n)),
+            "{n} not shown as skipped (sandbox):\n{s}"
+        );
+    }
+    assert!(s.contains("check e2e.flow: skipped (sandbox)"), "{s}");
+    snap("run_sandbox_checklist", &app);
+}
+
+#[test]
+fn run_range_flags_reach_the_tui() {
+    use clap::Parser as _;
+    let cli = mobi_tui::cli::Cli::try_parse_from([
+        "mobi-tui",
+        "--out",
+        "/tmp/x",
+        "--sandbox",
+        "--from",
+        "3",
+        "--to",
+        "5",
+        "--resume",
+    ])
+    .expect("parses");
+    let a = mobi_tui::tui::TuiArgs::from_run(&cli.run, cli.edit);
+    assert_eq!((a.from, a.to, a.resume, a.sandbox), (3, 5, true, true));
+    let cli = mobi_tui::cli::Cli::try_parse_from(["mobi-tui"]).expect("parses");
+    let a = mobi_tui::tui::TuiArgs::from_run(&cli.run, None);
+    assert_eq!((a.from, a.to, a.resume, a.sandbox), (1, 14, false, false));
+    // A reversed range is refused before the terminal is touched.
+    assert_eq!(
+        mobi_tui::cli::run_from(["mobi-tui", "--from", "5", "--to", "3"]),
+        mobi_tui::cli::EXIT_USAGE
+    );
+}
+
+#[test]
 fn quit_while_running_asks_then_interrupts_then_quits() {
     let mut app = running_app();
     assert!(key(&mut app, KeyCode::Char('q')).is_empty());
@@ -718,6 +893,15 @@ impl Tmux {
     }
 
     fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.wait_until_within(Duration::from_secs(30), what, ok)
+    }
+
+    /// For sandbox runs: a plan or apply takes several seconds in a dev build on a busy machine.
+    fn wait_long(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.wait_until_within(Duration::from_secs(120), what, ok)
+    }
+
+    fn wait_until_within(&self, limit: Duration, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.capture();
@@ -725,7 +909,7 @@ impl Tmux {
                 return s;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(30),
+                start.elapsed() < limit,
                 "timed out waiting for {what:?}; screen:\n{s}"
             );
             std::thread::sleep(Duration::from_millis(100));
@@ -800,20 +984,32 @@ fn e2e_wizard_edit_save_and_run() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path();
     let exit = out.join("exit");
-    // A stand-in terraform that answers every command (the sandbox is not in this branch).
-    let fake = out.join("fake-terraform");
-    std::fs::write(&fake, FAKE_TERRAFORM).expect("fake");
+    let stty = out.join("stty");
+    // The real terraform, through a wrapper that only records the environment it was given
+    // (to check where the typed secrets go), in the sandbox: stand-in providers served by this
+    // same binary, no cloud, no credentials.
+    let terraform = support::terraform();
+    let wrapper = out.join("terraform-wrapper");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nenv | grep -E '^(SCW_|TF_VAR_|AWS_)' | sort > \"$(dirname \"$0\")/seen-env\"\nexec {} \"$@\"\n",
+            terraform.display()
+        ),
+    )
+    .expect("wrapper");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
     let cmd = format!(
-        "cd {out} && SCW_ACCESS_KEY= SCW_SECRET_KEY= SCW_DEFAULT_PROJECT_ID= {bin} --out {out} --terraform-bin {fake}; echo $? > {exit}; sleep 30",
+        "cd {out} && SCW_ACCESS_KEY= SCW_SECRET_KEY= SCW_DEFAULT_PROJECT_ID= {bin} --out {out} --sandbox --terraform-bin {wrapper}; echo $? > {exit}; stty -a > {stty}; sleep 30",
         out = out.display(),
         bin = support::bin().display(),
-        fake = fake.display(),
-        exit = exit.display()
+        wrapper = wrapper.display(),
+        exit = exit.display(),
+        stty = stty.display()
     );
     let t = Tmux::start(&cmd);
     t.wait_for("Phases");
@@ -869,28 +1065,69 @@ fn e2e_wizard_edit_save_and_run() {
         "the tree misses the worker changes"
     );
     assert!(!env_text.contains("secret-1234"));
-    // Run: plan + apply phase by phase, confirming each apply.
+    // Run: plan + apply phase by phase in the sandbox, confirming each apply.
     t.keys(&["x"]);
-    t.wait_for("no run yet");
+    let s = t.wait_for("no run yet");
+    assert!(
+        s.lines().next().is_some_and(|l| l.contains("sandbox")),
+        "the title bar does not say sandbox:\n{s}"
+    );
     t.keys(&["a"]);
-    let s = t.wait_for("Apply?");
-    assert!(s.contains("applied"), "phase 1 not applied:\n{s}");
+    // Phases 1 (the tree) and 2 (init, no resources) need no question; phase 3 plans and asks.
+    let s = t.wait_long("apply question for phase 3", |s| {
+        s.contains("Apply phase 3 (Network)")
+    });
+    assert!(
+        s.lines()
+            .any(|l| l.contains(" 1 Repository") && l.contains("applied")),
+        "phase 1 not applied:\n{s}"
+    );
+    assert!(
+        s.contains("· sandbox"),
+        "the run does not say sandbox:\n{s}"
+    );
+    let status = s.lines().last().unwrap_or_default();
+    assert!(
+        status.contains("phase 3 planned · sandbox"),
+        "status bar: {status:?}\n{s}"
+    );
     t.keys(&["y"]);
     // Phase 3 reaches `applied` in the phase list, and the next phase asks.
-    t.wait_until("phase 3 applied", |s| {
+    let s = t.wait_long("phase 3 applied", |s| {
         s.lines()
             .any(|l| l.contains(" 3 Network") && l.contains("applied"))
     });
-    t.wait_for("Apply?");
-    // The fake terraform saw the secrets through its environment only.
-    let seen = std::fs::read_to_string(out.join("fake-env")).unwrap_or_default();
+    assert!(!s.contains("error:"), "an error on screen:\n{s}");
+    t.wait_long("apply question for phase 4", |s| {
+        s.contains("Apply phase 4")
+    });
+    // The sandbox state holds what phase 3 created.
+    let tf_state: String = support::files_under(out)
+        .iter()
+        .filter(|f| f.ends_with("terraform.tfstate"))
+        .filter_map(|f| std::fs::read_to_string(out.join(f)).ok())
+        .collect();
+    assert!(
+        tf_state.contains("scaleway_vpc"),
+        "no VPC in any state file"
+    );
+    // Terraform saw the typed secrets through its environment only.
+    let seen = std::fs::read_to_string(out.join("seen-env")).unwrap_or_default();
     assert!(seen.contains("SCW_SECRET_KEY=secret-1234"), "{seen}");
     assert!(seen.contains("AWS_SECRET_ACCESS_KEY=secret-1234"), "{seen}");
     // Decline the next apply: the run stops, then quit.
     t.keys(&["n"]);
-    t.wait_for("stopped");
+    t.wait_long("the run stops", |s| s.contains("stopped"));
     t.keys(&["q"]);
     assert_eq!(wait_file(&exit).trim(), "0");
+    let s = t.capture();
+    assert!(!s.contains("Phases"), "alternate screen left behind:\n{s}");
+    let modes = wait_file(&stty);
+    let words: Vec<&str> = modes.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon") && words.contains(&"echo"),
+        "{modes}"
+    );
 }
 
 #[test]
@@ -987,7 +1224,7 @@ fn edit_opens_a_half_finished_preset_and_saves_back_to_it() {
     focus_field(&mut app, 1, "Region");
     key(&mut app, KeyCode::Enter);
     assert!(app.errors.is_empty(), "{:?}", app.errors);
-    let msg = mobi_tui::tui::save(&app, &app.built).expect("save");
+    let msg = mobi_tui::tui::save(&app, &app.built, false).expect("save");
     assert!(msg.contains("mine.toml"), "{msg}");
     let saved = mobi_tui::preset::load(&file).expect("saved preset is valid");
     assert_eq!(saved.project.region, "fr-par");

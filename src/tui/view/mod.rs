@@ -119,6 +119,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
         ],
         Ctx::Review => &[
             (Cmd::Confirm, "write"),
+            (Cmd::ForceWrite, "force"),
             (Cmd::Down, "file"),
             (Cmd::PageDown, "scroll"),
             (Cmd::Back, "back"),

@@ -34,6 +34,21 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 "y apply · n stop the run here",
             );
         }
+        Overlay::ConfirmForce { files } => {
+            const SHOWN: usize = 5;
+            let mut text = format!(
+                "{} file(s) were edited by hand since mobi-tui wrote them:",
+                files.len()
+            );
+            for f in files.iter().take(SHOWN) {
+                text.push_str(&format!("\n  {f}"));
+            }
+            if files.len() > SHOWN {
+                text.push_str(&format!("\n  … and {} more", files.len() - SHOWN));
+            }
+            text.push_str("\nOverwrite them with the generated text? The edits are lost.");
+            dialog(f, area, " Overwrite? ", &text, "y overwrite · n keep them");
+        }
         Overlay::Message { title, text } => {
             dialog(f, area, &format!(" {title} "), text, "Enter / Esc close")
         }

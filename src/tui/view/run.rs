@@ -42,14 +42,21 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         ])
         .split(area);
     let head = match (&app.run.summary, app.run.active, app.run.mode) {
+        // Where and what first: the long mode text is what a narrow screen cuts.
         (_, true, Some(m)) => format!(
-            " running: {}{}",
+            " running{}{}: {}",
+            if app.run.sandbox { " · sandbox" } else { "" },
+            match app.run.range {
+                Some((from, to)) if (from, to) != (1, crate::phases::PHASE_COUNT) => {
+                    format!(" · phases {from}-{to}")
+                }
+                _ => String::new(),
+            },
             if m == RunMode::Apply {
                 "plan + apply (asks before each apply)"
             } else {
                 "plan only"
             },
-            if app.run.sandbox { " · sandbox" } else { "" }
         ),
         (Some(s), false, _) => format!(" {s}"),
         _ => " no run yet: p plans every phase, a plans and applies phase by phase".to_string(),
@@ -210,12 +217,17 @@ fn checklist(app: &App, run: &PhaseRun, w: usize, lines: &mut Vec<Line>) {
             StepStatus::Skipped => ("skipped", Color::Yellow),
             StepStatus::Interrupted => ("stopped", Color::Magenta),
         };
-        let msg = c
-            .message
-            .as_deref()
-            .map(|m| format!("  {m}"))
-            .unwrap_or_default();
-        let text = format!("{word:<8} {:>6.1}s  {}{msg}", c.elapsed_s, c.name);
+        let text = match (c.status, c.message.as_deref()) {
+            // A skipped check did not run: its reason is its status (`skipped (sandbox)`), and
+            // there is no time worth showing.
+            (StepStatus::Skipped, Some(why)) => {
+                format!("{:<16}  {}", format!("{word} ({why})"), c.name)
+            }
+            (_, msg) => {
+                let msg = msg.map(|m| format!("  {m}")).unwrap_or_default();
+                format!("{word:<8} {:>6.1}s  {}{msg}", c.elapsed_s, c.name)
+            }
+        };
         lines.push(Line::styled(truncate(&text, w), Style::default().fg(color)));
     }
 }
