@@ -52,6 +52,24 @@ fn line(outcome: Outcome, what: &'static str, detail: impl Into<String>) -> Chec
     }
 }
 
+/// The sandbox is ready when this binary can serve every stand-in provider: each vendored schema
+/// decompresses and converts, and the executable the mirror links to exists.
+fn sandbox_ready() -> Result<String, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot locate this executable: {e}"))?;
+    let mut served = Vec::new();
+    for info in crate::sandbox::catalog::PROVIDERS {
+        let schema =
+            crate::sandbox::schema::ProviderSchema::load(info).map_err(|e| e.to_string())?;
+        served.push(format!(
+            "{} {} ({} resources)",
+            info.type_name,
+            info.version,
+            schema.resources.len()
+        ));
+    }
+    Ok(format!("{} served by {}", served.join(", "), exe.display()))
+}
+
 /// `sandbox_ready`: the sandbox's own readiness check, once wired in (`None`: not in this build).
 pub fn checks(
     args: &DoctorArgs,
@@ -183,7 +201,7 @@ fn state_bucket(args: &DoctorArgs, have_creds: bool) -> CheckLine {
 
 /// Print the checks; exit code 0 if none failed.
 pub fn main(args: DoctorArgs) -> u8 {
-    let lines = checks(&args, None);
+    let lines = checks(&args, Some(&sandbox_ready));
     for l in &lines {
         println!("{l}");
     }
