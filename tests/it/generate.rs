@@ -496,3 +496,36 @@ fn rendered_env_files_match_their_snapshots() {
         }
     }
 }
+
+#[test]
+fn doctor_finds_terraform_serves_the_sandbox_and_never_prints_credentials() {
+    let run = |creds: bool| {
+        let mut c = Command::new(bin());
+        c.arg("doctor");
+        for v in ["SCW_ACCESS_KEY", "SCW_SECRET_KEY", "SCW_DEFAULT_PROJECT_ID"] {
+            if creds {
+                c.env(v, "doctor-marker-value");
+            } else {
+                c.env_remove(v);
+            }
+        }
+        c.output().unwrap()
+    };
+    let o = run(false);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("terraform: 1."), "{out}");
+    assert!(out.contains("sandbox: scaleway 2.79.0"), "{out}");
+    assert!(out.contains("missing SCW_ACCESS_KEY"), "{out}");
+    let o = run(true);
+    assert!(
+        !stdout(&o).contains("doctor-marker-value"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        !stdout(&o).contains("missing SCW_ACCESS_KEY"),
+        "{}",
+        stdout(&o)
+    );
+}
