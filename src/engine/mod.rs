@@ -252,10 +252,15 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(
-        cfg: RunConfig,
+        mut cfg: RunConfig,
         tree: Box<dyn TreeWriter>,
         workspace: Box<dyn WorkspaceProvider>,
     ) -> Self {
+        // Terraform runs inside the env dir, so every path handed to it (plan files, state) must
+        // not depend on the caller's working directory: `--out target/x` is made absolute here.
+        if let Ok(abs) = std::path::absolute(&cfg.out_dir) {
+            cfg.out_dir = abs;
+        }
         Self {
             cfg,
             tree,

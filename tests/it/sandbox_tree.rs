@@ -188,3 +188,72 @@ fn mutations_of_generated_files_fail_validate_naming_the_file() {
         );
     }
 }
+
+/// The README's main job, as written: a relative `--out`, sandbox, apply every phase. Phases 1–13
+/// end ok, phase 14's checks are all `skipped (sandbox)`, and a second plan-only run changes nothing.
+#[test]
+fn readme_main_job_with_a_relative_out_dir() {
+    let cwd = tempfile::tempdir().unwrap();
+    let preset = repo().join("presets/dev.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "--preset",
+            preset.to_str().unwrap(),
+            "--out",
+            "rehearsal",
+            "--sandbox",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let o = Command::new(bin())
+            .args(&args)
+            .current_dir(cwd.path())
+            .output()
+            .unwrap();
+        let events: Vec<serde_json::Value> = stdout(&o)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+        (o, events)
+    };
+    let (o, events) = run(&["--apply", "--auto-approve"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ends: Vec<&serde_json::Value> =
+        events.iter().filter(|e| e["type"] == "phase_end").collect();
+    assert_eq!(ends.len(), 14);
+    for e in &ends {
+        assert_eq!(e["status"], "ok", "{e}");
+    }
+    let checks: Vec<&serde_json::Value> = events.iter().filter(|e| e["type"] == "check").collect();
+    assert!(
+        !checks.is_empty()
+            && checks
+                .iter()
+                .all(|c| c["status"] == "skipped" && c["message"] == "sandbox")
+    );
+    for (phase, module) in mobi_tui::phases::PHASES
+        .iter()
+        .filter_map(|p| p.module.map(|m| (p.number, m)))
+    {
+        let planned = events.iter().any(|e| {
+            e["type"] == "step_start"
+                && e["phase"] == phase
+                && e["argv"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|x| x == &format!("-target=module.{module}")))
+        });
+        assert!(
+            planned,
+            "phase {phase} did not plan -target=module.{module}"
+        );
+    }
+    let (o, events) = run(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for e in events.iter().filter(|e| e["type"] == "phase_end") {
+        assert_eq!(
+            e["changes"],
+            serde_json::json!({"add":0,"change":0,"remove":0}),
+            "{e}"
+        );
+    }
+}
