@@ -19,10 +19,16 @@
 //! service), [`plugin`] (handshake, AutoMTLS, server), [`controller`] (go-plugin shutdown),
 //! [`workspace`] (scratch tree, mirror, CLI config), [`validate`] (`mobi-tui validate`).
 
+pub mod api;
+pub mod behaviour;
 pub mod catalog;
+pub mod cluster;
 pub mod controller;
+pub mod judge;
 pub mod plugin;
 pub mod provider;
+pub mod random;
+pub mod rules;
 pub mod schema;
 pub mod validate;
 pub mod value;

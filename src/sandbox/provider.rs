@@ -1,10 +1,13 @@
 //! The stand-in provider: the tfplugin6 `Provider` service over the embedded schema.
 //!
-//! Terraform core does every configuration check from the schema, so validation here accepts
-//! everything. What the real providers check beyond the schema (enum and regex validators,
-//! conflicting arguments, plan-time defaults, forced replacement) is not reproduced.
+//! Terraform core does every check the schema allows (unknown or missing arguments, types,
+//! nesting). What the real provider decides beyond it is applied here from the vendored
+//! behaviour facts and rules: validators and argument constraints at validate time
+//! ([`super::judge`]), forced replacement, plan-time defaults and CustomizeDiff/ModifyPlan rules
+//! at plan time, and the API's answers at apply and read time ([`super::rules`],
+//! [`super::api`], [`super::cluster`]).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use magma_protocol::tfplugin6 as pb;
@@ -12,7 +15,11 @@ use pb::provider_server::Provider;
 use rmpv::Value;
 use tonic::{Request, Response, Status};
 
+use super::behaviour::{self, Kind, ProviderFacts};
 use super::catalog::ProviderInfo;
+use super::cluster::{Cluster, NAMESPACE_CREATE_TIME};
+use super::judge::{self, Finding, Step};
+use super::rules::{self, ProviderConfig};
 use super::schema::{ProviderSchema, SchemaDef, Ty};
 use super::value::{self, Faker, Fill};
 
@@ -27,7 +34,74 @@ pub struct SandboxProvider {
     latency: Duration,
     /// Fired by `StopProvider`, so long simulated applies end early like real ones would.
     stop: Arc<tokio::sync::Notify>,
+    /// The provider's behaviour facts, parsed on first use.
+    facts: OnceLock<ProviderFacts>,
+    /// The provider block merged with the `SCW_*` environment (set by `ConfigureProvider`).
+    config: Mutex<ProviderConfig>,
+    /// The env's cluster (namespaces), when the workspace named the env's sandbox folder.
+    cluster: Option<Cluster>,
 }
+
+/// A finding as a protocol diagnostic, at its attribute path.
+fn diagnostic(f: &Finding) -> pb::Diagnostic {
+    use pb::attribute_path::step::Selector;
+    let steps = f
+        .path
+        .iter()
+        .map(|s| pb::attribute_path::Step {
+            selector: Some(match s {
+                Step::Attr(a) => Selector::AttributeName(a.clone()),
+                Step::Index(i) => Selector::ElementKeyInt(*i),
+                Step::Key(k) => Selector::ElementKeyString(k.clone()),
+            }),
+        })
+        .collect::<Vec<_>>();
+    pb::Diagnostic {
+        severity: if f.warning {
+            pb::diagnostic::Severity::Warning
+        } else {
+            pb::diagnostic::Severity::Error
+        } as i32,
+        summary: f.summary.clone(),
+        detail: f.detail.clone(),
+        attribute: (!steps.is_empty()).then_some(pb::AttributePath { steps }),
+    }
+}
+
+fn has_error(d: &[pb::Diagnostic]) -> bool {
+    d.iter()
+        .any(|d| d.severity == pb::diagnostic::Severity::Error as i32)
+}
+
+/// Sets `path` in an object value (only through maps and the first element of lists).
+fn set_path(v: &mut Value, path: &[String], new: Value) {
+    let Some((head, tail)) = path.split_first() else {
+        *v = new;
+        return;
+    };
+    let target = match v {
+        Value::Array(items) => match items.first_mut() {
+            Some(first) => first,
+            None => return,
+        },
+        other => other,
+    };
+    if let Value::Map(entries) = target {
+        if let Some((_, child)) = entries
+            .iter_mut()
+            .find(|(k, _)| k.as_str() == Some(head.as_str()))
+        {
+            if tail.is_empty() {
+                *child = new;
+            } else {
+                set_path(child, tail, new);
+            }
+        }
+    }
+}
+
+/// File in the env's sandbox folder where provider processes count the checks they applied.
+pub const CHECKS_FILE: &str = "checks.log";
 
 fn error(summary: impl Into<String>, detail: impl Into<String>) -> pb::Diagnostic {
     pb::Diagnostic {
@@ -66,7 +140,84 @@ impl SandboxProvider {
             schema: OnceLock::new(),
             latency,
             stop: Arc::new(tokio::sync::Notify::new()),
+            facts: OnceLock::new(),
+            config: Mutex::new(ProviderConfig::from_config(&Value::Nil)),
+            cluster: Cluster::from_env(),
         }
+    }
+
+    fn facts(&self) -> &ProviderFacts {
+        self.facts.get_or_init(|| {
+            behaviour::load(self.info.type_name).unwrap_or_else(|e| {
+                eprintln!("mobi-tui sandbox: {e}");
+                ProviderFacts::default()
+            })
+        })
+    }
+
+    fn provider_config(&self) -> ProviderConfig {
+        self.config.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Counts the checks a request evaluated, for `mobi-tui validate`'s closing line. Providers
+    /// are separate short-lived processes, so they append to one file in the env's folder.
+    fn record_checks(&self, stage: &str, n: usize) {
+        if n == 0 {
+            return;
+        }
+        if let Some(dir) =
+            std::env::var_os(super::cluster::SANDBOX_DIR_ENV).filter(|d| !d.is_empty())
+        {
+            use std::io::Write as _;
+            let path = std::path::Path::new(&dir).join(CHECKS_FILE);
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+            {
+                let _ = writeln!(f, "{stage} {n}");
+            }
+        }
+    }
+
+    /// Validate-time judgement of one configuration (resource or data source).
+    fn validate_config(
+        &self,
+        kind: Kind,
+        type_name: &str,
+        config: Option<&pb::DynamicValue>,
+    ) -> Vec<pb::Diagnostic> {
+        let kind_name = if kind == Kind::Data {
+            "data source"
+        } else {
+            "resource"
+        };
+        let Ok((_, def)) = self.resource(kind_name, type_name) else {
+            return Vec::new();
+        };
+        let Ok(config) = decode_dv(config, Some(&def)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut checks = 0;
+        if let Some(facts) = self.facts().get(kind, type_name) {
+            let j = judge::validate(facts, &config, self.info.type_name);
+            checks += j.checks;
+            out.extend(j.findings.iter().map(diagnostic));
+        }
+        if self.info.type_name == "random" && kind == Kind::Resource {
+            for (path, summary, detail) in super::random::validate(type_name, &config) {
+                let f = Finding::error(
+                    path.split('.').map(|s| Step::Attr(s.to_owned())).collect(),
+                    summary,
+                    detail,
+                );
+                out.push(diagnostic(&f));
+            }
+            checks += 1;
+        }
+        self.record_checks("validate", checks);
+        out
     }
 
     /// The parsed schema (an error message if the embedded file is unreadable).
@@ -192,16 +343,22 @@ impl Provider for SandboxProvider {
 
     async fn validate_resource_config(
         &self,
-        _: Request<pb::validate_resource_config::Request>,
+        req: Request<pb::validate_resource_config::Request>,
     ) -> Res<pb::validate_resource_config::Response> {
-        Ok(Response::new(Default::default()))
+        let req = req.into_inner();
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: self.validate_config(Kind::Resource, &req.type_name, req.config.as_ref()),
+        }))
     }
 
     async fn validate_data_resource_config(
         &self,
-        _: Request<pb::validate_data_resource_config::Request>,
+        req: Request<pb::validate_data_resource_config::Request>,
     ) -> Res<pb::validate_data_resource_config::Response> {
-        Ok(Response::new(Default::default()))
+        let req = req.into_inner();
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: self.validate_config(Kind::Data, &req.type_name, req.config.as_ref()),
+        }))
     }
 
     async fn upgrade_resource_state(
@@ -259,8 +416,17 @@ impl Provider for SandboxProvider {
 
     async fn configure_provider(
         &self,
-        _: Request<pb::configure_provider::Request>,
+        req: Request<pb::configure_provider::Request>,
     ) -> Res<pb::configure_provider::Response> {
+        let req = req.into_inner();
+        if let Ok(schema) = self.schema() {
+            let provider = schema.provider.clone();
+            if let Ok(config) = decode_dv(req.config.as_ref(), Some(&provider)) {
+                if let Ok(mut c) = self.config.lock() {
+                    *c = ProviderConfig::from_config(&config);
+                }
+            }
+        }
         Ok(Response::new(Default::default()))
     }
 
@@ -299,7 +465,48 @@ impl Provider for SandboxProvider {
         match decoded {
             Ok((proposed, prior)) => {
                 let prior = (!prior.is_nil()).then_some(&prior);
-                resp.planned_state = dv(&value::plan(&def.block, proposed, prior));
+                if proposed.is_nil() {
+                    // A destroy plan.
+                    resp.planned_state = dv(&proposed);
+                    return Ok(Response::new(resp));
+                }
+                let mut planned = value::plan(&def.block, proposed.clone(), prior);
+                let facts = self.facts().get(Kind::Resource, &req.type_name);
+                // Plan-time defaults: the SDK fills an unset attribute with its `Default`.
+                if let Some(facts) = facts {
+                    for a in facts.attrs.iter().filter(|a| a.path.len() == 1) {
+                        let (Some(d), Some(v)) = (&a.default, value::get(&planned, &a.path[0]))
+                        else {
+                            continue;
+                        };
+                        if value::is_unknown(v) {
+                            let dflt =
+                                value::json_to_ty(&value::attr_type(&def.block, &a.path[0]), d);
+                            set_path(&mut planned, &a.path, dflt);
+                        }
+                    }
+                }
+                let verdict = rules::plan(&req.type_name, prior, &planned);
+                resp.diagnostics
+                    .extend(verdict.findings.iter().map(diagnostic));
+                let mut replace = verdict.replace;
+                if let (Some(prior), Some(facts)) = (prior, facts) {
+                    for p in judge::requires_replace(facts, prior, &planned) {
+                        if !replace.contains(&p) {
+                            replace.push(p);
+                        }
+                    }
+                }
+                self.record_checks("plan", verdict.checks + usize::from(facts.is_some()));
+                resp.requires_replace = replace
+                    .iter()
+                    .map(|p| {
+                        diagnostic(&Finding::error(p.clone(), "", ""))
+                            .attribute
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                resp.planned_state = dv(&planned);
             }
             Err(e) => resp.diagnostics.push(error("Invalid plan request", e)),
         }
@@ -323,8 +530,62 @@ impl Provider for SandboxProvider {
                 return Ok(Response::new(resp));
             }
         };
-        match decode_dv(req.planned_state.as_ref(), Some(&def)) {
-            Ok(planned) => {
+        let decoded = decode_dv(req.planned_state.as_ref(), Some(&def))
+            .and_then(|p| Ok((p, decode_dv(req.prior_state.as_ref(), Some(&def))?)));
+        match decoded {
+            Ok((mut planned, prior)) => {
+                let prior_ref = (!prior.is_nil()).then_some(&prior);
+                let verdict =
+                    rules::apply(&req.type_name, prior_ref, &planned, &self.provider_config());
+                self.record_checks("apply", verdict.checks);
+                resp.diagnostics
+                    .extend(verdict.findings.iter().map(diagnostic));
+                if let Some(ns) = &verdict.deletes_namespace {
+                    if let Some(c) = &self.cluster {
+                        let _ = c.remove_namespace(ns);
+                    }
+                }
+                if let (Some((ns, prefix)), Some(c)) = (&verdict.needs_namespace, &self.cluster) {
+                    if !c.has_namespace(ns) {
+                        resp.diagnostics.push(error(
+                            format!("{prefix}namespaces \"{ns}\" not found"),
+                            format!(
+                                "The Kubernetes API refuses objects in a namespace that does not exist (NamespaceLifecycle admission), and the provider does not wait for it: make this resource depend on the namespace it is created in.\n\nSandbox: API rule (Kubernetes API server), {} behaviour facts.",
+                                self.info.type_name
+                            ),
+                        ));
+                    }
+                }
+                if has_error(&resp.diagnostics) {
+                    // The API refused the change: the object keeps its prior state.
+                    resp.new_state = req.prior_state.clone();
+                    return Ok(Response::new(resp));
+                }
+                if let (Some(ns), Some(c)) = (&verdict.creates_namespace, &self.cluster) {
+                    tokio::time::sleep(NAMESPACE_CREATE_TIME).await;
+                    let _ = c.add_namespace(ns);
+                }
+                if planned.is_nil() {
+                    resp.new_state = dv(&planned);
+                    return Ok(Response::new(resp));
+                }
+                let legacy = !verdict.state_fixes.is_empty();
+                for (path, v) in verdict.state_fixes {
+                    set_path(&mut planned, &path, v);
+                }
+                if self.info.type_name == "random" && prior.is_nil() {
+                    match super::random::apply_create(&req.type_name, planned.clone()) {
+                        Ok(v) => planned = v,
+                        Err(e) => {
+                            resp.diagnostics.push(error(
+                                e,
+                                "Sandbox: terraform-provider-random@v3.9.0 Create.",
+                            ));
+                            resp.new_state = None;
+                            return Ok(Response::new(resp));
+                        }
+                    }
+                }
                 let config = req
                     .config
                     .as_ref()
@@ -332,6 +593,9 @@ impl Provider for SandboxProvider {
                     .unwrap_or_default();
                 let faker = Faker::new(&req.type_name, config, &planned);
                 resp.new_state = dv(&value::fill(&def.block, planned, &faker, Fill::Unknowns));
+                // SDKv2 providers declare the legacy type system, under which Terraform accepts
+                // a value the API chose instead of the planned one (and shows the drift later).
+                resp.legacy_type_system = legacy;
             }
             Err(e) => resp.diagnostics.push(error("Invalid apply request", e)),
         }
@@ -380,13 +644,21 @@ impl Provider for SandboxProvider {
                         .as_ref()
                         .map(|c| c.msgpack.as_slice())
                         .unwrap_or_default();
+                    let verdict =
+                        rules::read_data(&req.type_name, &config, &self.provider_config());
+                    self.record_checks("read", verdict.checks);
+                    resp.diagnostics
+                        .extend(verdict.findings.iter().map(diagnostic));
+                    if has_error(&resp.diagnostics) {
+                        return Ok(Response::new(resp));
+                    }
                     let faker = Faker::new(&req.type_name, bytes, &config);
-                    resp.state = dv(&value::fill(
-                        &def.block,
-                        config,
-                        &faker,
-                        Fill::UnknownsAndComputedNulls,
-                    ));
+                    let mut state =
+                        value::fill(&def.block, config, &faker, Fill::UnknownsAndComputedNulls);
+                    for (name, v) in verdict.values {
+                        set_path(&mut state, &[name], v);
+                    }
+                    resp.state = dv(&state);
                 }
                 Err(e) => resp
                     .diagnostics

@@ -194,7 +194,8 @@ impl Faker {
         } else if get(obj, "region").is_some() {
             known_str("region").unwrap_or_else(|| "fr-par".into())
         } else {
-            "fr-par-1".into()
+            // Global objects (projects, IAM applications, policies) have plain UUID ids.
+            String::new()
         };
         Faker {
             seed: h.finalize().into(),
@@ -325,6 +326,9 @@ fn fake_string(name: &str, h: &[u8; 32], location: &str) -> String {
         return uuid(h);
     }
     if lname == "id" || lname.ends_with("_id") || lname.ends_with("_ids") {
+        if location.is_empty() {
+            return uuid(h);
+        }
         return format!("{location}/{}", uuid(h));
     }
     match lname.as_str() {
@@ -803,5 +807,13 @@ mod tests {
             get(&subnets[0], "subnet").and_then(Value::as_str),
             Some("10.0.0.0/22")
         );
+    }
+}
+
+/// The value type of attribute `name` of `block` (dynamic when it is a block or unknown name).
+pub fn attr_type(block: &Block, name: &str) -> Ty {
+    match block.attrs.iter().find(|a| a.name == name).map(|a| &a.kind) {
+        Some(AttrKind::Typed(t)) => t.clone(),
+        _ => Ty::Dynamic,
     }
 }
