@@ -380,7 +380,10 @@ mod tests {
             engines.judge("PostgreSQL-12"),
             Verdict::Refused { .. }
         ));
-        assert!(c.rdb_engines("xx-nope").is_none());
+        // Unrecorded region: the docs' list, which is partial (warn, never refuse).
+        let docs = c.rdb_engines("nl-ams").unwrap();
+        assert!(!docs.complete);
+        assert!(matches!(docs.judge("PostgreSQL-99"), Verdict::Unverified { .. }));
         let (versions, _) = c.kapsule_versions("fr-par").unwrap();
         assert!(versions.iter().any(|v| v.name.starts_with("1.35.")));
         assert!(c.kapsule_versions("it-mil").is_none());

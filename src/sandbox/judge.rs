@@ -246,9 +246,7 @@ fn constraints(a: &AttrFacts, config: &Value, done: &mut Vec<Vec<String>>, j: &m
                 .iter()
                 .map(|o| is_set(obj, o.rsplit('.').next().unwrap_or(o)))
                 .collect();
-            if states.contains(&None) {
-                continue;
-            }
+            let unknown = states.contains(&None);
             let set: Vec<&String> = sorted
                 .iter()
                 .zip(&states)
@@ -260,7 +258,8 @@ fn constraints(a: &AttrFacts, config: &Value, done: &mut Vec<Vec<String>>, j: &m
             } else {
                 "AtLeastOneOf"
             };
-            if set.is_empty() {
+            // As SDKv2 does: "none set" waits for unknowns, "several set" does not.
+            if set.is_empty() && !unknown {
                 j.findings.push(Finding::error(
                     key(name),
                     "Invalid combination of arguments",
@@ -409,7 +408,10 @@ fn judge_value(
             if n >= *min && n <= *max {
                 return None;
             }
-            format!("expected length of {k} to be in the range ({min} - {max}), got {s}")
+            match &v.error {
+                Some(e) if e.contains("<n>") => fill(e, &k, &s).replace("<n>", &n.to_string()),
+                _ => format!("expected length of {k} to be in the range ({min} - {max}), got {s}"),
+            }
         }
         Check::Cidr {
             ipv4_only,

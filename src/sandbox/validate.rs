@@ -175,6 +175,9 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<bool> {
         }
     };
 
+    if let Some(ws) = &site.workspace {
+        ws.reset_checks();
+    }
     // `init -json` so configuration errors found by init come out as diagnostics too.
     let mut init_args = vec!["init", "-input=false", "-no-color", "-json"];
     if !args.sandbox {
@@ -206,10 +209,13 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<bool> {
     for d in &parsed.diagnostics {
         println!("{}", format_diagnostic(&site, d));
     }
-    if args.sandbox {
+    if let Some(ws) = &site.workspace {
+        let checks = ws.checks();
+        let total: usize = checks.values().sum();
+        let parts: Vec<String> = checks.iter().map(|(k, n)| format!("{k} {n}")).collect();
         eprintln!(
-            "note: the sandbox checks against the real provider schemas only; provider-side \
-             validators (allowed values, conflicting arguments) are not run."
+            "sandbox: {total} provider and API checks applied ({}); validate judges configuration only: plan and apply rules run with `mobi-tui --preset … --sandbox`",
+            if parts.is_empty() { "none".to_owned() } else { parts.join(", ") }
         );
     }
     Ok(parsed.valid)

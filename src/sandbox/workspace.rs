@@ -52,6 +52,8 @@ pub struct Workspace {
     state: PathBuf,
     cli_config: PathBuf,
     latency: Duration,
+    /// `DIR/.mobi/sandbox/<env>`: state, the cluster's objects, the providers' check counts.
+    env_root: PathBuf,
 }
 
 fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> SandboxError {
@@ -95,6 +97,18 @@ impl Workspace {
         }
         fs::create_dir_all(&tree).map_err(io("create", &tree))?;
         sync_tree(&real_tree, &tree)?;
+        // A tree copied or moved elsewhere brings its scratch copy along, whose `.terraform/`
+        // still names the old backend path and provider links: start that folder afresh (the
+        // state itself moved with the tree), or init stops with "Backend configuration changed".
+        let location_path = env_root.join("location");
+        let location = out.to_string_lossy().into_owned();
+        if fs::read_to_string(&location_path).ok().as_deref() != Some(location.as_str()) {
+            let dot = env_dir.join(".terraform");
+            if dot.exists() {
+                fs::remove_dir_all(&dot).map_err(io("remove", &dot))?;
+            }
+            fs::write(&location_path, &location).map_err(io("write", &location_path))?;
+        }
 
         let exe = match &opts.provider_binary {
             Some(p) => p.clone(),
@@ -136,6 +150,7 @@ impl Workspace {
             state,
             cli_config,
             latency: opts.latency,
+            env_root,
         })
     }
 
@@ -154,7 +169,33 @@ impl Workspace {
                 Err(e) => return Err(io("remove", &p)(e)),
             }
         }
+        // The cluster's objects go with the state that created them.
+        super::cluster::Cluster::reset(&env_root).map_err(io("reset", &env_root))?;
         Ok(())
+    }
+
+    /// `DIR/.mobi/sandbox/<env>`, the env's sandbox folder.
+    pub fn sandbox_dir(&self) -> &Path {
+        &self.env_root
+    }
+
+    /// Starts a count of the checks the stand-in providers apply (see [`Workspace::checks`]).
+    pub fn reset_checks(&self) {
+        let _ = fs::remove_file(self.env_root.join(super::provider::CHECKS_FILE));
+    }
+
+    /// Provider and API checks applied since [`Workspace::reset_checks`], per stage
+    /// (`validate`, `plan`, `apply`, `read`).
+    pub fn checks(&self) -> std::collections::BTreeMap<String, usize> {
+        let mut out = std::collections::BTreeMap::new();
+        let text = fs::read_to_string(self.env_root.join(super::provider::CHECKS_FILE))
+            .unwrap_or_default();
+        for line in text.lines() {
+            if let Some((stage, n)) = line.split_once(' ') {
+                *out.entry(stage.to_owned()).or_default() += n.trim().parse::<usize>().unwrap_or(0);
+            }
+        }
+        out
     }
 
     /// The environment's directory inside the copy: run `terraform` here.
@@ -197,6 +238,10 @@ impl Workspace {
             ("TF_IN_AUTOMATION".to_owned(), "1".to_owned()),
             ("TF_INPUT".to_owned(), "0".to_owned()),
             (LATENCY_ENV.to_owned(), self.latency.as_millis().to_string()),
+            (
+                super::cluster::SANDBOX_DIR_ENV.to_owned(),
+                self.env_root.to_string_lossy().into_owned(),
+            ),
         ];
         for unset in [
             "TF_PLUGIN_CACHE_DIR",
