@@ -52,9 +52,26 @@ fn schema(c: &mut Criterion) {
     }
 }
 
+/// What a launch pays for its schema answer with the on-disk cache warm: read + decode. The
+/// baseline is `load + convert` above (what every launch paid before the cache).
+fn cached_schema(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let env_dir = dir.path().join("dev");
+    std::fs::create_dir_all(&env_dir).expect("env dir");
+    std::env::set_var("MOBI_SANDBOX_DIR", &env_dir);
+    for name in ["scaleway", "kubernetes"] {
+        let info = catalog::find(name).expect("known provider");
+        // The first call builds and stores the answer; the measured ones read it back.
+        mobi_tui::sandbox::schema_cache::response(info).expect("answer");
+        c.bench_function(&format!("cached schema answer: {name}"), |b| {
+            b.iter(|| mobi_tui::sandbox::schema_cache::response(info).expect("answer"))
+        });
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(5));
-    targets = handshake, schema
+    targets = handshake, schema, cached_schema
 }
 criterion_main!(benches);

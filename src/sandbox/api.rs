@@ -383,7 +383,10 @@ mod tests {
         // Unrecorded region: the docs' list, which is partial (warn, never refuse).
         let docs = c.rdb_engines("nl-ams").unwrap();
         assert!(!docs.complete);
-        assert!(matches!(docs.judge("PostgreSQL-99"), Verdict::Unverified { .. }));
+        assert!(matches!(
+            docs.judge("PostgreSQL-99"),
+            Verdict::Unverified { .. }
+        ));
         let (versions, _) = c.kapsule_versions("fr-par").unwrap();
         assert!(versions.iter().any(|v| v.name.starts_with("1.35.")));
         assert!(c.kapsule_versions("it-mil").is_none());

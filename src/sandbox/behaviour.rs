@@ -333,7 +333,7 @@ mod tests {
                 .force_new,
             ForceNew::Yes
         );
-        assert!(load("random").unwrap().types.len() >= 1);
+        assert!(!load("random").unwrap().types.is_empty());
         assert!(load("nope").unwrap().types.is_empty());
     }
 

@@ -10,11 +10,15 @@
 //! the real providers. Plans and applies return deterministic fakes for computed values, so a
 //! second plan after an apply shows no changes.
 //!
-//! Not reproduced: what real providers check beyond the schema (enum/regex validators, conflicting
-//! arguments, plan-time defaults, forced replacement), imports, resource identity, list resources
-//! and actions. mobi-tui's own preset validation must stay strict to catch those earlier.
+//! Beyond the schema, the stand-ins decide what the real providers and APIs decide, from vendored
+//! facts (`schemas/behaviour/`): validators and argument constraints ([`judge`]), ForceNew and
+//! plan-time defaults, CustomizeDiff/ModifyPlan and API rules ([`rules`]) against recorded
+//! catalogues ([`api`]), the env's Kubernetes namespaces ([`cluster`]), and a real `random`
+//! provider ([`random`]). Not reproduced: imports, resource identity, list resources, actions,
+//! and what only the live cloud knows (quotas, stock, names taken by others).
 //!
-//! Map: [`catalog`] (which providers, which versions), [`schema`] (JSON schema model and protocol
+//! Map: [`behaviour`] (the facts, typed), [`schema_cache`] (schema answers built once, kept on
+//! disk), [`catalog`] (which providers, which versions), [`schema`] (JSON schema model and protocol
 //! conversion), [`value`] (plan/apply/upgrade on msgpack values, fakes), [`provider`] (the gRPC
 //! service), [`plugin`] (handshake, AutoMTLS, server), [`controller`] (go-plugin shutdown),
 //! [`workspace`] (scratch tree, mirror, CLI config), [`validate`] (`mobi-tui validate`).
@@ -30,6 +34,7 @@ pub mod provider;
 pub mod random;
 pub mod rules;
 pub mod schema;
+pub mod schema_cache;
 pub mod validate;
 pub mod value;
 pub mod workspace;

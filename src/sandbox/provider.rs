@@ -26,9 +26,12 @@ use super::value::{self, Faker, Fill};
 /// One provider served by this process.
 pub struct SandboxProvider {
     info: &'static ProviderInfo,
-    /// Parsed on first use: Terraform starts each provider two or three times per command and
-    /// some starts only ask for metadata, so nothing is parsed before it is needed.
+    /// The JSON schema parsed, for provider functions only (rarely called).
     schema: OnceLock<Result<Arc<ProviderSchema>, String>>,
+    /// The schema answer, decoded from the on-disk cache or built once (see `schema_cache`).
+    proto: OnceLock<Result<Arc<pb::get_provider_schema::Response>, String>>,
+    /// Definitions converted from the answer so far.
+    defs: Mutex<std::collections::HashMap<(String, String), SchemaDef>>,
     /// Simulated latency of an apply (a quarter of it for a plan), so progress displays and
     /// interrupts can be exercised.
     latency: Duration,
@@ -138,6 +141,8 @@ impl SandboxProvider {
         SandboxProvider {
             info,
             schema: OnceLock::new(),
+            proto: OnceLock::new(),
+            defs: Mutex::new(Default::default()),
             latency,
             stop: Arc::new(tokio::sync::Notify::new()),
             facts: OnceLock::new(),
@@ -192,7 +197,7 @@ impl SandboxProvider {
         } else {
             "resource"
         };
-        let Ok((_, def)) = self.resource(kind_name, type_name) else {
+        let Ok(def) = self.resource(kind_name, type_name) else {
             return Vec::new();
         };
         let Ok(config) = decode_dv(config, Some(&def)) else {
@@ -231,20 +236,29 @@ impl SandboxProvider {
             .clone()
     }
 
-    fn resource(
-        &self,
-        kind: &str,
-        type_name: &str,
-    ) -> Result<(Arc<ProviderSchema>, SchemaDef), pb::Diagnostic> {
-        let schema = self
-            .schema()
+    /// The `GetProviderSchema` answer, from the on-disk cache when it has one.
+    fn proto(&self) -> Result<Arc<pb::get_provider_schema::Response>, String> {
+        self.proto
+            .get_or_init(|| super::schema_cache::response(self.info).map(Arc::new))
+            .clone()
+    }
+
+    /// The definition of one resource, data source or ephemeral resource, converted from the
+    /// protocol answer on first use (a launch needs a handful, never all of them).
+    fn resource(&self, kind: &str, type_name: &str) -> Result<SchemaDef, pb::Diagnostic> {
+        let key = (kind.to_owned(), type_name.to_owned());
+        if let Some(def) = self.defs.lock().ok().and_then(|d| d.get(&key).cloned()) {
+            return Ok(def);
+        }
+        let proto = self
+            .proto()
             .map_err(|s| error("Sandbox schema unavailable", s))?;
         let map = match kind {
-            "data source" => &schema.data_sources,
-            "ephemeral resource" => &schema.ephemeral_resources,
-            _ => &schema.resources,
+            "data source" => &proto.data_source_schemas,
+            "ephemeral resource" => &proto.ephemeral_resource_schemas,
+            _ => &proto.resource_schemas,
         };
-        let def = map.get(type_name).cloned().ok_or_else(|| {
+        let unknown = || {
             error(
                 format!("Unknown {kind} type"),
                 format!(
@@ -252,8 +266,13 @@ impl SandboxProvider {
                     self.info.type_name
                 ),
             )
-        })?;
-        Ok((schema, def))
+        };
+        let def = SchemaDef::from_proto(map.get(type_name).ok_or_else(unknown)?)
+            .map_err(|e| error("Sandbox schema unreadable", e))?;
+        if let Ok(mut d) = self.defs.lock() {
+            d.insert(key, def.clone());
+        }
+        Ok(def)
     }
 
     async fn simulate(&self, fraction: u32) {
@@ -292,34 +311,36 @@ impl Provider for SandboxProvider {
         _: Request<pb::get_metadata::Request>,
     ) -> Res<pb::get_metadata::Response> {
         use pb::get_metadata as m;
-        let s = self.schema().map_err(Status::internal)?;
+        let s = self.proto().map_err(Status::internal)?;
+        let mut resources: Vec<_> = s.resource_schemas.keys().cloned().collect();
+        let mut data_sources: Vec<_> = s.data_source_schemas.keys().cloned().collect();
+        let mut ephemeral: Vec<_> = s.ephemeral_resource_schemas.keys().cloned().collect();
+        let mut functions: Vec<_> = s.functions.keys().cloned().collect();
+        for v in [
+            &mut resources,
+            &mut data_sources,
+            &mut ephemeral,
+            &mut functions,
+        ] {
+            v.sort();
+        }
         Ok(Response::new(m::Response {
             server_capabilities: Some(super::schema::server_capabilities()),
-            resources: s
-                .resources
-                .keys()
-                .map(|k| m::ResourceMetadata {
-                    type_name: k.clone(),
-                })
+            resources: resources
+                .into_iter()
+                .map(|type_name| m::ResourceMetadata { type_name })
                 .collect(),
-            data_sources: s
-                .data_sources
-                .keys()
-                .map(|k| m::DataSourceMetadata {
-                    type_name: k.clone(),
-                })
+            data_sources: data_sources
+                .into_iter()
+                .map(|type_name| m::DataSourceMetadata { type_name })
                 .collect(),
-            ephemeral_resources: s
-                .ephemeral_resources
-                .keys()
-                .map(|k| m::EphemeralMetadata {
-                    type_name: k.clone(),
-                })
+            ephemeral_resources: ephemeral
+                .into_iter()
+                .map(|type_name| m::EphemeralMetadata { type_name })
                 .collect(),
-            functions: s
-                .functions
-                .keys()
-                .map(|k| m::FunctionMetadata { name: k.clone() })
+            functions: functions
+                .into_iter()
+                .map(|name| m::FunctionMetadata { name })
                 .collect(),
             ..Default::default()
         }))
@@ -330,7 +351,7 @@ impl Provider for SandboxProvider {
         _: Request<pb::get_provider_schema::Request>,
     ) -> Res<pb::get_provider_schema::Response> {
         Ok(Response::new(
-            self.schema().map_err(Status::internal)?.to_proto(),
+            self.proto().map_err(Status::internal)?.as_ref().clone(),
         ))
     }
 
@@ -367,7 +388,7 @@ impl Provider for SandboxProvider {
     ) -> Res<pb::upgrade_resource_state::Response> {
         let req = req.into_inner();
         let mut resp = pb::upgrade_resource_state::Response::default();
-        let (_, def) = match self.resource("resource", &req.type_name) {
+        let def = match self.resource("resource", &req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 resp.diagnostics.push(d);
@@ -419,8 +440,12 @@ impl Provider for SandboxProvider {
         req: Request<pb::configure_provider::Request>,
     ) -> Res<pb::configure_provider::Response> {
         let req = req.into_inner();
-        if let Ok(schema) = self.schema() {
-            let provider = schema.provider.clone();
+        let provider = self.proto().ok().and_then(|p| {
+            p.provider
+                .as_ref()
+                .and_then(|s| SchemaDef::from_proto(s).ok())
+        });
+        if let Some(provider) = provider {
             if let Ok(config) = decode_dv(req.config.as_ref(), Some(&provider)) {
                 if let Ok(mut c) = self.config.lock() {
                     *c = ProviderConfig::from_config(&config);
@@ -453,7 +478,7 @@ impl Provider for SandboxProvider {
             planned_private: req.prior_private.clone(),
             ..Default::default()
         };
-        let (_, def) = match self.resource("resource", &req.type_name) {
+        let def = match self.resource("resource", &req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 resp.diagnostics.push(d);
@@ -523,7 +548,7 @@ impl Provider for SandboxProvider {
             private: req.planned_private.clone(),
             ..Default::default()
         };
-        let (_, def) = match self.resource("resource", &req.type_name) {
+        let def = match self.resource("resource", &req.type_name) {
             Ok(x) => x,
             Err(d) => {
                 resp.diagnostics.push(d);
@@ -637,7 +662,7 @@ impl Provider for SandboxProvider {
         let req = req.into_inner();
         let mut resp = pb::read_data_source::Response::default();
         match self.resource("data source", &req.type_name) {
-            Ok((_, def)) => match decode_dv(req.config.as_ref(), Some(&def)) {
+            Ok(def) => match decode_dv(req.config.as_ref(), Some(&def)) {
                 Ok(config) => {
                     let bytes = req
                         .config
@@ -696,7 +721,7 @@ impl Provider for SandboxProvider {
         let req = req.into_inner();
         let mut resp = pb::open_ephemeral_resource::Response::default();
         match self.resource("ephemeral resource", &req.type_name) {
-            Ok((_, def)) => match decode_dv(req.config.as_ref(), Some(&def)) {
+            Ok(def) => match decode_dv(req.config.as_ref(), Some(&def)) {
                 Ok(config) => {
                     let bytes = req
                         .config
@@ -759,7 +784,7 @@ impl Provider for SandboxProvider {
         _: Request<pb::get_functions::Request>,
     ) -> Res<pb::get_functions::Response> {
         Ok(Response::new(pb::get_functions::Response {
-            functions: self.schema().map_err(Status::internal)?.functions_proto(),
+            functions: self.proto().map_err(Status::internal)?.functions.clone(),
             diagnostics: Vec::new(),
         }))
     }

@@ -568,6 +568,107 @@ impl FunctionDef {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Back from the protocol form, so a launch can work from the cached `GetProviderSchema` answer
+// (see [`super::schema_cache`]) without parsing the JSON schema at all.
+
+impl SchemaDef {
+    /// The definition a protocol schema describes (the inverse of [`SchemaDef::to_proto`]).
+    pub fn from_proto(s: &pb::Schema) -> Result<SchemaDef, String> {
+        Ok(SchemaDef {
+            version: s.version,
+            block: match &s.block {
+                Some(b) => Block::from_proto(b)?,
+                None => Block::default(),
+            },
+        })
+    }
+}
+
+impl Block {
+    fn from_proto(b: &pb::schema::Block) -> Result<Block, String> {
+        Ok(Block {
+            attrs: b
+                .attributes
+                .iter()
+                .map(Attr::from_proto)
+                .collect::<Result<_, _>>()?,
+            blocks: b
+                .block_types
+                .iter()
+                .map(|n| {
+                    use pb::schema::nested_block::NestingMode as N;
+                    let nesting = match N::try_from(n.nesting).unwrap_or(N::Invalid) {
+                        N::Single => BlockNesting::Single,
+                        N::List => BlockNesting::List,
+                        N::Set => BlockNesting::Set,
+                        N::Map => BlockNesting::Map,
+                        N::Group => BlockNesting::Group,
+                        N::Invalid => {
+                            return Err(format!("block {}: invalid nesting", n.type_name))
+                        }
+                    };
+                    Ok(BlockType {
+                        name: n.type_name.clone(),
+                        nesting,
+                        min_items: n.min_items,
+                        max_items: n.max_items,
+                        block: match &n.block {
+                            Some(b) => Block::from_proto(b)?,
+                            None => Block::default(),
+                        },
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            description: b.description.clone(),
+            markdown: b.description_kind == pb::StringKind::Markdown as i32,
+            deprecated: b.deprecated,
+        })
+    }
+}
+
+impl Attr {
+    fn from_proto(a: &pb::schema::Attribute) -> Result<Attr, String> {
+        let kind = match &a.nested_type {
+            Some(obj) => {
+                use pb::schema::object::NestingMode as N;
+                let nesting = match N::try_from(obj.nesting).unwrap_or(N::Invalid) {
+                    N::Single => ObjNesting::Single,
+                    N::List => ObjNesting::List,
+                    N::Set => ObjNesting::Set,
+                    N::Map => ObjNesting::Map,
+                    N::Invalid => return Err(format!("attribute {}: invalid nesting", a.name)),
+                };
+                AttrKind::Nested {
+                    nesting,
+                    attrs: obj
+                        .attributes
+                        .iter()
+                        .map(Attr::from_proto)
+                        .collect::<Result<_, _>>()?,
+                }
+            }
+            None => {
+                let j: Json = serde_json::from_slice(&a.r#type)
+                    .map_err(|e| format!("attribute {}: type: {e}", a.name))?;
+                AttrKind::Typed(Ty::from_json(&j)?)
+            }
+        };
+        Ok(Attr {
+            name: a.name.clone(),
+            kind,
+            description: a.description.clone(),
+            markdown: a.description_kind == pb::StringKind::Markdown as i32,
+            required: a.required,
+            optional: a.optional,
+            computed: a.computed,
+            sensitive: a.sensitive,
+            deprecated: a.deprecated,
+            write_only: a.write_only,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

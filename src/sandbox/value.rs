@@ -668,6 +668,14 @@ pub fn json_to_ty(ty: &Ty, j: &Json) -> Value {
     }
 }
 
+/// The value type of attribute `name` of `block` (dynamic when it is a block or unknown name).
+pub fn attr_type(block: &Block, name: &str) -> Ty {
+    match block.attrs.iter().find(|a| a.name == name).map(|a| &a.kind) {
+        Some(AttrKind::Typed(t)) => t.clone(),
+        _ => Ty::Dynamic,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -807,13 +815,5 @@ mod tests {
             get(&subnets[0], "subnet").and_then(Value::as_str),
             Some("10.0.0.0/22")
         );
-    }
-}
-
-/// The value type of attribute `name` of `block` (dynamic when it is a block or unknown name).
-pub fn attr_type(block: &Block, name: &str) -> Ty {
-    match block.attrs.iter().find(|a| a.name == name).map(|a| &a.kind) {
-        Some(AttrKind::Typed(t)) => t.clone(),
-        _ => Ty::Dynamic,
     }
 }
