@@ -79,8 +79,12 @@ module "network" {
 }
 
 resource "random_password" "db" {
-  length  = 24
-  special = false
+  # Scaleway's database password policy: a digit, both cases and a special character.
+  length      = 24
+  min_upper   = 1
+  min_lower   = 1
+  min_numeric = 1
+  min_special = 1
 }
 
 resource "scaleway_rdb_instance" "db" {
@@ -99,7 +103,7 @@ resource "scaleway_rdb_instance" "db" {
 
 resource "scaleway_k8s_cluster" "k" {
   name                        = "mobi-dev"
-  version                     = "1.31"
+  version                     = "1.35.3"
   cni                         = "cilium"
   delete_additional_resources = false
   private_network_id          = module.network.id
@@ -562,7 +566,8 @@ fn latency_and_interrupt() {
 /// every one of them, which exercises fakes for many more computed shapes.
 const PLATFORM: &str = r#"
 data "scaleway_account_project" "this" {
-  name = "default"
+  name            = "default"
+  organization_id = "11111111-1111-4111-8111-111111111111"
 }
 
 resource "scaleway_object_bucket" "media" {
@@ -627,12 +632,14 @@ resource "scaleway_secret_version" "db" {
 }
 
 resource "scaleway_iam_application" "ci" {
-  name = "mobi-dev-ci"
+  name            = "mobi-dev-ci"
+  organization_id = data.scaleway_account_project.this.organization_id
 }
 
 resource "scaleway_iam_policy" "ci" {
-  name           = "mobi-dev-ci"
-  application_id = scaleway_iam_application.ci.id
+  name            = "mobi-dev-ci"
+  organization_id = data.scaleway_account_project.this.organization_id
+  application_id  = scaleway_iam_application.ci.id
   rule {
     project_ids          = [data.scaleway_account_project.this.id]
     permission_set_names = ["ObjectStorageFullAccess"]

@@ -511,7 +511,8 @@ impl Provider for SandboxProvider {
                         }
                     }
                 }
-                let verdict = rules::plan(&req.type_name, prior, &planned);
+                let config = decode_dv(req.config.as_ref(), Some(&def)).unwrap_or(Value::Nil);
+                let verdict = rules::plan(&req.type_name, prior, &planned, &config);
                 resp.diagnostics
                     .extend(verdict.findings.iter().map(diagnostic));
                 let mut replace = verdict.replace;

@@ -105,11 +105,17 @@ pub struct PlanVerdict {
     pub checks: usize,
 }
 
-/// CustomizeDiff / ModifyPlan rules of `type_name`. `prior` is `None` on create.
-pub fn plan(type_name: &str, prior: Option<&Value>, proposed: &Value) -> PlanVerdict {
+/// CustomizeDiff / ModifyPlan rules of `type_name`. `prior` is `None` on create; `config` is
+/// what the configuration says (the planned value of a computed attribute may come from state).
+pub fn plan(
+    type_name: &str,
+    prior: Option<&Value>,
+    proposed: &Value,
+    config: &Value,
+) -> PlanVerdict {
     let mut v = PlanVerdict::default();
     match type_name {
-        "helm_release" => helm_version(proposed, &mut v),
+        "helm_release" => helm_version(config, &mut v),
         "scaleway_k8s_cluster" => k8s_cluster_version(proposed, &mut v),
         "scaleway_redis_cluster" => redis_cluster_size(prior, proposed, &mut v),
         _ => {}
@@ -723,26 +729,20 @@ mod tests {
 
     #[test]
     fn helm_ranges_fail_the_plan_and_exact_versions_pass() {
-        let bad = plan(
-            "helm_release",
-            None,
-            &obj(vec![
-                ("chart", Value::from("k8s-monitoring")),
-                ("version", Value::from("^2.1.0")),
-            ]),
-        );
+        let cfg = obj(vec![
+            ("chart", Value::from("k8s-monitoring")),
+            ("version", Value::from("^2.1.0")),
+        ]);
+        let bad = plan("helm_release", None, &cfg, &cfg);
         assert_eq!(
             bad.findings[0].summary,
             "Planned version is different from configured version"
         );
-        let good = plan(
-            "helm_release",
-            None,
-            &obj(vec![
-                ("chart", Value::from("k8s-monitoring")),
-                ("version", Value::from("v2.1.4")),
-            ]),
-        );
+        let cfg = obj(vec![
+            ("chart", Value::from("k8s-monitoring")),
+            ("version", Value::from("v2.1.4")),
+        ]);
+        let good = plan("helm_release", None, &cfg, &cfg);
         assert!(good.findings.is_empty());
     }
 
@@ -797,16 +797,16 @@ mod tests {
         let two = obj(vec![("cluster_size", Value::from(2))]);
         let three = obj(vec![("cluster_size", Value::from(3))]);
         assert_eq!(
-            plan("scaleway_redis_cluster", Some(&one), &two)
+            plan("scaleway_redis_cluster", Some(&one), &two, &two)
                 .replace
                 .len(),
             1
         );
-        assert!(plan("scaleway_redis_cluster", Some(&two), &three)
+        assert!(plan("scaleway_redis_cluster", Some(&two), &three, &three)
             .replace
             .is_empty());
         assert_eq!(
-            plan("scaleway_redis_cluster", Some(&three), &two)
+            plan("scaleway_redis_cluster", Some(&three), &two, &two)
                 .replace
                 .len(),
             1
