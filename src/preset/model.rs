@@ -243,9 +243,10 @@ pub struct Ingress {
     /// Address Let's Encrypt writes to about expiring certificates.
     #[serde(default = "default_acme_email")]
     pub acme_email: String,
-    /// Chart version of the Traefik ingress controller.
+    /// Exact chart version of the Traefik ingress controller.
     #[serde(default = "default_traefik_version")]
     pub traefik_version: String,
+    /// Exact chart version of cert-manager (its charts are spelled with a leading `v`).
     #[serde(default = "default_cert_manager_version")]
     pub cert_manager_version: String,
 }
@@ -280,6 +281,9 @@ pub struct Observability {
     pub metrics_retention_days: u32,
     #[serde(default = "default_retention")]
     pub logs_retention_days: u32,
+    /// Exact version of the grafana/k8s-monitoring chart (its values follow the 2.x layout).
+    #[serde(default = "default_k8s_monitoring_version")]
+    pub k8s_monitoring_version: String,
 }
 
 impl Default for Observability {
@@ -288,8 +292,13 @@ impl Default for Observability {
             enabled: true,
             metrics_retention_days: default_retention(),
             logs_retention_days: default_retention(),
+            k8s_monitoring_version: default_k8s_monitoring_version(),
         }
     }
+}
+
+fn default_k8s_monitoring_version() -> String {
+    "2.1.4".into()
 }
 
 fn default_retention() -> u32 {

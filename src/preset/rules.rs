@@ -48,10 +48,11 @@ re!(
     r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$"
 );
 re!(URL_PATH, r"^/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*$");
-re!(
-    CHART_VERSION,
-    r"^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$"
-);
+// An exact chart version: helm provider v3 errors when the version it resolves differs from the
+// configured one ("Planned version is different from configured version"), so no range, and no
+// pre-release either (the modules' variables.tf validate the same pattern). The optional `v` is
+// cert-manager's own spelling; helm trims it before comparing.
+re!(CHART_VERSION, r"^v?[0-9]+\.[0-9]+\.[0-9]+$");
 
 /// Regions this stack deploys to: RDB, Redis and Object Storage all exist in each.
 pub const REGIONS: &[&str] = &["fr-par", "nl-ams", "pl-waw"];
@@ -369,7 +370,11 @@ pub fn url_path(v: &str) -> RuleResult {
 }
 
 pub fn chart_version(v: &str) -> RuleResult {
-    matches(&CHART_VERSION, v, "a chart version such as \"37.1.1\"")
+    matches(
+        &CHART_VERSION,
+        v,
+        "an exact chart version x.y.z such as \"37.1.1\" (no range: helm refuses a resolved version that differs)",
+    )
 }
 
 pub fn in_range(v: u64, min: u64, max: u64, what: &str) -> RuleResult {

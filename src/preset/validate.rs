@@ -280,6 +280,10 @@ pub fn violations(p: &Preset) -> Vec<Violation> {
         "observability.logs_retention_days",
         rules::in_range(o.logs_retention_days.into(), 1, 365, "a retention in days"),
     );
+    c.check(
+        "observability.k8s_monitoring_version",
+        rules::chart_version(&o.k8s_monitoring_version),
+    );
 
     let s = &p.smoke;
     c.check("smoke.upload_path", rules::url_path(&s.upload_path));

@@ -529,3 +529,96 @@ fn doctor_finds_terraform_serves_the_sandbox_and_never_prints_credentials() {
         stdout(&o)
     );
 }
+
+// --- Rendered-tree assertions for issue 9 (each fails on the tree before its fix) ------------
+
+fn rendered(preset: &str) -> Vec<mobi_tui::render::RenderedFile> {
+    let preset = mobi_tui::preset::load(&repo().join("presets").join(preset)).unwrap();
+    mobi_tui::render::render_tree(&preset).unwrap()
+}
+
+fn rendered_variant(edits: &[(&str, &str)]) -> Vec<mobi_tui::render::RenderedFile> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = preset_variant("dev.toml", edits, dir.path(), "dev.toml");
+    let preset = mobi_tui::preset::load(&p).unwrap();
+    mobi_tui::render::render_tree(&preset).unwrap()
+}
+
+fn text_of(files: &[mobi_tui::render::RenderedFile], path: &str) -> String {
+    let f = files
+        .iter()
+        .find(|f| f.path == Path::new(path))
+        .unwrap_or_else(|| panic!("{path} is not rendered"));
+    String::from_utf8(f.contents.clone()).unwrap()
+}
+
+/// The text of the top-level block that starts with `header` (e.g. `variable "x" {`).
+fn block<'a>(text: &'a str, header: &str) -> &'a str {
+    let start = text
+        .find(header)
+        .unwrap_or_else(|| panic!("no block {header}"));
+    let end = text[start..]
+        .find("\n}\n")
+        .map(|e| start + e + 3)
+        .unwrap_or(text.len());
+    &text[start..end]
+}
+
+#[test]
+fn helm_chart_versions_are_exact_and_validated_everywhere() {
+    let exact = regex::Regex::new(r"^v?[0-9]+\.[0-9]+\.[0-9]+$").unwrap();
+    let files = rendered("prod.toml");
+    let mut releases = 0;
+    for m in ["app_backend", "observability"] {
+        let main = text_of(&files, &format!("infra/terraform/modules/{m}/main.tf"));
+        let vars = text_of(&files, &format!("infra/terraform/modules/{m}/variables.tf"));
+        for line in main
+            .lines()
+            .filter(|l| l.trim_start().starts_with("version "))
+        {
+            let var = line
+                .split("var.")
+                .nth(1)
+                .expect("chart version from a variable");
+            let v = block(&vars, &format!("variable \"{}\" {{", var.trim()));
+            let default = v
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("default     = "))
+                .unwrap_or_else(|| panic!("modules/{m}: {var} has no default"));
+            assert!(
+                exact.is_match(default.trim_matches('"')),
+                "modules/{m}: {var} defaults to {default}, not an exact version"
+            );
+            assert!(
+                v.contains("validation {"),
+                "modules/{m}: {var} is not validated"
+            );
+            releases += 1;
+        }
+    }
+    assert_eq!(releases, 3, "traefik, cert-manager, k8s-monitoring");
+    let env_main = text_of(&files, "infra/terraform/envs/prod/main.tf");
+    assert!(
+        block(&env_main, "module \"observability\" {")
+            .contains("chart_version          = var.k8s_monitoring_version"),
+        "the env does not pass the preset's k8s-monitoring version"
+    );
+    let env_vars = text_of(&files, "infra/terraform/envs/prod/variables.tf");
+    for var in [
+        "traefik_version",
+        "cert_manager_version",
+        "k8s_monitoring_version",
+    ] {
+        let b = block(&env_vars, &format!("variable \"{var}\" {{"));
+        assert!(b.contains("validation {"), "envs: {var} is not validated");
+    }
+    let custom = rendered_variant(&[(
+        "[external_apis]",
+        "[observability]\nk8s_monitoring_version = \"2.1.9\"\n\n[external_apis]",
+    )]);
+    assert!(
+        text_of(&custom, "infra/terraform/envs/dev/variables.tf")
+            .contains("default     = \"2.1.9\""),
+        "observability.k8s_monitoring_version does not reach the tree"
+    );
+}

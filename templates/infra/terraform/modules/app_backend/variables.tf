@@ -181,14 +181,24 @@ variable "ingress_class_name" {
 
 variable "traefik_version" {
   type        = string
-  description = "Version of the traefik Helm chart."
+  description = "Exact version (x.y.z, no range) of the traefik Helm chart."
   default     = "37.1.1"
+
+  validation {
+    condition     = can(regex("^v?[0-9]+\\.[0-9]+\\.[0-9]+$", var.traefik_version))
+    error_message = "traefik_version must be an exact version x.y.z: helm refuses a resolved version that differs from a range."
+  }
 }
 
 variable "cert_manager_version" {
   type        = string
-  description = "Version of the cert-manager Helm chart."
+  description = "Exact version of the cert-manager Helm chart, spelled as jetstack does (v1.18.2)."
   default     = "v1.18.2"
+
+  validation {
+    condition     = can(regex("^v?[0-9]+\\.[0-9]+\\.[0-9]+$", var.cert_manager_version))
+    error_message = "cert_manager_version must be an exact version such as v1.18.2: helm refuses a resolved version that differs from a range."
+  }
 }
 
 variable "load_balancer_zone" {

@@ -31,8 +31,13 @@ variable "namespace" {
 
 variable "chart_version" {
   type        = string
-  description = "Version (or semver range) of the grafana/k8s-monitoring chart; the values follow its 2.x layout."
-  default     = "^2.1.0"
+  description = "Exact version (x.y.z, no range) of the grafana/k8s-monitoring chart; the values follow its 2.x layout."
+  default     = "2.1.4"
+
+  validation {
+    condition     = can(regex("^v?[0-9]+\\.[0-9]+\\.[0-9]+$", var.chart_version))
+    error_message = "chart_version must be an exact version x.y.z: helm refuses a resolved version that differs from a range."
+  }
 }
 
 variable "metrics_retention_days" {
