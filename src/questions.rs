@@ -870,6 +870,13 @@ pub static SECRETS: &[Secret] = &[
         env: &["SCW_SECRET_KEY", "AWS_SECRET_ACCESS_KEY"],
     },
     Secret {
+        id: "secret.scw_organization_id",
+        phase: 2,
+        prompt: "Scaleway org id",
+        help: "Kept in memory only; passed to Terraform as SCW_DEFAULT_ORGANIZATION_ID (IAM resources need it).",
+        env: &["SCW_DEFAULT_ORGANIZATION_ID"],
+    },
+    Secret {
         id: "secret.scw_project_id",
         phase: 2,
         prompt: "Scaleway project id",

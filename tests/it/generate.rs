@@ -502,7 +502,7 @@ fn doctor_finds_terraform_serves_the_sandbox_and_never_prints_credentials() {
     let run = |creds: bool| {
         let mut c = Command::new(bin());
         c.arg("doctor");
-        for v in ["SCW_ACCESS_KEY", "SCW_SECRET_KEY", "SCW_DEFAULT_PROJECT_ID"] {
+        for v in mobi_tui::engine::CREDENTIAL_VARS {
             if creds {
                 c.env(v, "doctor-marker-value");
             } else {
@@ -517,6 +517,7 @@ fn doctor_finds_terraform_serves_the_sandbox_and_never_prints_credentials() {
     assert!(out.contains("terraform: 1."), "{out}");
     assert!(out.contains("sandbox: scaleway 2.79.0"), "{out}");
     assert!(out.contains("missing SCW_ACCESS_KEY"), "{out}");
+    assert!(out.contains("SCW_DEFAULT_ORGANIZATION_ID"), "{out}");
     let o = run(true);
     assert!(
         !stdout(&o).contains("doctor-marker-value"),
@@ -621,4 +622,83 @@ fn helm_chart_versions_are_exact_and_validated_everywhere() {
             .contains("default     = \"2.1.9\""),
         "observability.k8s_monitoring_version does not reach the tree"
     );
+}
+
+/// Every `resource "<kind>" "<name>" {` block of the rendered `.tf` files, as (path, name, text).
+fn resources_of(
+    files: &[mobi_tui::render::RenderedFile],
+    kind: &str,
+) -> Vec<(String, String, String)> {
+    let header = format!("resource \"{kind}\" \"");
+    let mut out = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| f.path.extension().is_some_and(|e| e == "tf"))
+    {
+        let text = String::from_utf8_lossy(&f.contents).into_owned();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(&header) {
+            let b = block(rest, &rest[i..i + rest[i..].find('{').unwrap() + 1]);
+            let name = b[header.len()..].split('"').next().unwrap().to_string();
+            out.push((f.path.display().to_string(), name, b.to_string()));
+            rest = &rest[i + header.len()..];
+        }
+    }
+    out
+}
+
+#[test]
+fn organization_id_flows_from_the_project_into_every_iam_resource() {
+    for preset in ["dev.toml", "prod.toml"] {
+        let files = rendered(preset);
+        let mut iam = 0;
+        for kind in ["scaleway_iam_application", "scaleway_iam_policy"] {
+            for (path, name, b) in resources_of(&files, kind) {
+                assert!(
+                    b.contains("organization_id = var.organization_id"),
+                    "{path}: {kind}.{name} gets no organization_id:\n{b}"
+                );
+                iam += 1;
+            }
+        }
+        assert!(iam >= 2, "{preset}: only {iam} IAM resources found");
+        let outputs = text_of(&files, "infra/terraform/modules/project/outputs.tf");
+        assert!(outputs.contains("output \"organization_id\""), "{outputs}");
+        let env = preset.trim_end_matches(".toml");
+        let main = text_of(&files, &format!("infra/terraform/envs/{env}/main.tf"));
+        assert!(
+            block(&main, "module \"object_storage\" {")
+                .contains("organization_id         = module.project.organization_id"),
+            "object_storage does not get the project's organization"
+        );
+        let example = text_of(
+            &files,
+            &format!("infra/terraform/envs/{env}/terraform.tfvars.example"),
+        );
+        let workflow = text_of(&files, ".github/workflows/terraform.yml");
+        let readme = text_of(&files, "infra/terraform/README.md");
+        for (what, text) in [
+            ("tfvars.example", &example),
+            ("workflow", &workflow),
+            ("README", &readme),
+        ] {
+            assert!(
+                text.contains("SCW_DEFAULT_ORGANIZATION_ID"),
+                "{what} does not name SCW_DEFAULT_ORGANIZATION_ID"
+            );
+        }
+    }
+    // A new project needs an organization: the resource refuses the plan without one.
+    let project = text_of(
+        &rendered("dev.toml"),
+        "infra/terraform/modules/project/main.tf",
+    );
+    let create = block(&project, "resource \"scaleway_account_project\" \"this\" {");
+    assert!(
+        create.contains("precondition {") && create.contains("SCW_DEFAULT_ORGANIZATION_ID"),
+        "{create}"
+    );
+    assert!(mobi_tui::engine::CREDENTIAL_VARS.contains(&"SCW_DEFAULT_ORGANIZATION_ID"));
+    let own_readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(own_readme.contains("SCW_DEFAULT_ORGANIZATION_ID"));
 }

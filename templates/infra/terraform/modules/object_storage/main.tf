@@ -83,16 +83,18 @@ resource "scaleway_object_bucket_acl" "frontend" {
 # with an API key whose preferred project is this project (S3 clients act in that project).
 
 resource "scaleway_iam_application" "apps" {
-  name        = "${var.name_prefix}-apps"
-  description = "Object Storage access for the ${var.name_prefix} backend and workers."
-  tags        = var.tags
+  name            = "${var.name_prefix}-apps"
+  description     = "Object Storage access for the ${var.name_prefix} backend and workers."
+  organization_id = var.organization_id
+  tags            = var.tags
 }
 
 resource "scaleway_iam_policy" "apps" {
-  name           = "${var.name_prefix}-apps-object-storage"
-  description    = "Object Storage full access in the ${var.name_prefix} project, for the apps."
-  application_id = scaleway_iam_application.apps.id
-  tags           = var.tags
+  name            = "${var.name_prefix}-apps-object-storage"
+  description     = "Object Storage full access in the ${var.name_prefix} project, for the apps."
+  organization_id = var.organization_id
+  application_id  = scaleway_iam_application.apps.id
+  tags            = var.tags
 
   rule {
     project_ids          = [var.project_id]
