@@ -702,3 +702,31 @@ fn organization_id_flows_from_the_project_into_every_iam_resource() {
     let own_readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     assert!(own_readme.contains("SCW_DEFAULT_ORGANIZATION_ID"));
 }
+
+#[test]
+fn kapsule_minor_version_goes_to_the_cluster_without_a_version_lookup() {
+    let files = rendered("dev.toml");
+    let main = text_of(&files, "infra/terraform/modules/kubernetes_cluster/main.tf");
+    // A lookup exists only for "latest": the data source cannot resolve a minor name.
+    let mut rest = main.as_str();
+    while let Some(i) = rest.find("data \"scaleway_k8s_version\"") {
+        let b = block(rest, &rest[i..i + rest[i..].find('{').unwrap() + 1]);
+        assert!(
+            b.contains("count = var.kubernetes_version == \"latest\" ? 1 : 0")
+                && b.contains("name   = \"latest\""),
+            "a scaleway_k8s_version lookup of a non-latest name:\n{b}"
+        );
+        rest = &rest[i + 1..];
+    }
+    let cluster = block(&main, "resource \"scaleway_k8s_cluster\" \"this\" {");
+    let version = cluster
+        .lines()
+        .find(|l| l.trim_start().starts_with("version "))
+        .unwrap();
+    assert!(
+        version.trim_end().ends_with(": var.kubernetes_version"),
+        "the cluster does not take the minor version directly: {version}"
+    );
+    let env = text_of(&files, "infra/terraform/envs/dev/variables.tf");
+    assert!(block(&env, "variable \"kubernetes_version\" {").contains("default     = \"1.35\""));
+}
