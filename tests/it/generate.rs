@@ -730,3 +730,14 @@ fn kapsule_minor_version_goes_to_the_cluster_without_a_version_lookup() {
     let env = text_of(&files, "infra/terraform/envs/dev/variables.tf");
     assert!(block(&env, "variable \"kubernetes_version\" {").contains("default     = \"1.35\""));
 }
+
+#[test]
+fn external_api_secret_waits_for_the_workers_namespace() {
+    let files = rendered("dev.toml");
+    let main = text_of(&files, "infra/terraform/envs/dev/main.tf");
+    let m = block(&main, "module \"external_apis\" {");
+    assert!(
+        m.contains("namespace       = module.app_workers.namespace"),
+        "the external API Secret's namespace is not taken from module.app_workers (races it):\n{m}"
+    );
+}
