@@ -106,6 +106,7 @@ pub struct Postgres {
     pub ha: bool,
     #[serde(default = "default_volume_type")]
     pub volume_type: String,
+    /// A multiple of 5 (the provider's rule).
     #[serde(default = "default_volume_size")]
     pub volume_size_gb: u32,
     #[serde(default = "default_backup_retention")]
@@ -127,7 +128,7 @@ fn default_backup_retention() -> u32 {
 pub struct Redis {
     pub version: String,
     pub node_type: String,
-    /// 1 = standalone, 2 = high availability, 3 or more = cluster mode.
+    /// 1 = standalone, 2 = high availability (cluster mode is not wired: the apps use one URL).
     #[serde(default = "one")]
     pub cluster_size: u32,
     #[serde(default = "default_redis_user")]

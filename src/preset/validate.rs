@@ -108,7 +108,7 @@ pub fn violations(p: &Preset) -> Vec<Violation> {
     );
     c.check(
         "postgres.volume_size_gb",
-        rules::in_range(pg.volume_size_gb.into(), 5, 10_000, "a volume size in GB"),
+        rules::rdb_volume_size(pg.volume_size_gb.into()),
     );
     c.check(
         "postgres.backup_retention_days",
@@ -125,7 +125,7 @@ pub fn violations(p: &Preset) -> Vec<Violation> {
     c.check("redis.node_type", rules::redis_node_type(&r.node_type));
     c.check(
         "redis.cluster_size",
-        rules::in_range(r.cluster_size.into(), 1, 6, "a cluster size"),
+        rules::redis_cluster_size(r.cluster_size.into()),
     );
     c.check("redis.user_name", rules::redis_user(&r.user_name));
 

@@ -741,3 +741,102 @@ fn external_api_secret_waits_for_the_workers_namespace() {
         "the external API Secret's namespace is not taken from module.app_workers (races it):\n{m}"
     );
 }
+
+#[test]
+fn pool_upgrade_policy_is_sent_at_create_and_a_fixed_pool_can_be_resized() {
+    let files = rendered("dev.toml");
+    let main = text_of(&files, "infra/terraform/modules/kubernetes_cluster/main.tf");
+    let pool = block(&main, "resource \"scaleway_k8s_pool\" \"this\" {");
+    // The provider sends upgrade_policy values at create only when non-zero (d.GetOk): a 0 is
+    // replaced by the API default and the second plan shows a diff.
+    for key in ["max_surge", "max_unavailable"] {
+        let v: u32 = pool
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(key))
+            .and_then(|rest| rest.trim().trim_start_matches('=').trim().parse().ok())
+            .unwrap_or_else(|| panic!("no numeric upgrade_policy.{key}:\n{pool}"));
+        assert!(v > 0, "upgrade_policy.{key} = 0 is dropped at create");
+    }
+    assert!(
+        !pool.contains("ignore_changes = [size]"),
+        "size is ignored even when autoscaling is off: a fixed pool cannot be resized"
+    );
+}
+
+#[test]
+fn module_validations_and_notes_agree_with_the_provider() {
+    let files = rendered("prod.toml");
+    let module = |m: &str, f: &str| text_of(&files, &format!("infra/terraform/modules/{m}/{f}"));
+    let k8s = module("kubernetes_cluster", "variables.tf");
+    let rvt = block(&k8s, "variable \"root_volume_type\" {");
+    assert!(
+        !rvt.contains("\"b_ssd\""),
+        "b_ssd is not available for new pools:\n{rvt}"
+    );
+    let cni = block(&k8s, "variable \"cni\" {");
+    for c in mobi_tui::preset::rules::CNIS {
+        assert!(
+            cni.contains(&format!("\"{c}\"")),
+            "the preset accepts cni {c}, the module refuses it"
+        );
+    }
+    let pg = module("postgres", "variables.tf");
+    assert!(
+        block(&pg, "variable \"volume_size_gb\" {").contains("% 5 == 0"),
+        "the provider refuses RDB volume sizes that are not multiples of 5"
+    );
+    assert!(
+        !block(&pg, "variable \"ha_enabled\" {").contains("recreates"),
+        "is_ha_cluster is changed in place, not by replacement"
+    );
+    let redis = module("redis", "variables.tf");
+    assert!(
+        block(&redis, "variable \"cluster_size\" {").contains("contains([1, 2], var.cluster_size)"),
+        "cluster mode is accepted though the apps get a single-node URL"
+    );
+    let obs = module("observability", "variables.tf");
+    assert!(
+        !obs.contains("recreates the source"),
+        "Cockpit retention_days is not ForceNew"
+    );
+    let env = text_of(&files, "infra/terraform/envs/prod/variables.tf");
+    for var in [
+        "kubernetes_cni",
+        "postgres_volume_size_gb",
+        "redis_cluster_size",
+        "kubernetes_root_volume_size_gb",
+    ] {
+        assert!(
+            block(&env, &format!("variable \"{var}\" {{")).contains("validation {"),
+            "envs: {var} is not validated"
+        );
+    }
+}
+
+#[test]
+fn edge_services_plan_is_owned_only_by_an_env_that_owns_its_project() {
+    let edits = [(
+        "domain = \"app.dev.mobi.example.com\"",
+        "domain = \"app.dev.mobi.example.com\"\ncdn = true",
+    )];
+    let files = rendered_variant(&edits);
+    let vars = text_of(&files, "infra/terraform/modules/app_frontend/variables.tf");
+    assert!(
+        block(&vars, "variable \"cdn_manage_plan\" {").contains("default     = false"),
+        "every env subscribes (and on destroy unsubscribes) the shared project's plan"
+    );
+    let main = text_of(&files, "infra/terraform/envs/dev/main.tf");
+    assert!(block(&main, "module \"app_frontend\" {")
+        .contains("cdn_manage_plan  = var.cdn_manage_plan"));
+    let env = text_of(&files, "infra/terraform/envs/dev/variables.tf");
+    assert!(block(&env, "variable \"cdn_manage_plan\" {").contains("default     = false"));
+    let own = rendered_variant(&[
+        edits[0],
+        (
+            "region = \"fr-par\"",
+            "region = \"fr-par\"\ncreate_project = true",
+        ),
+    ]);
+    let env = text_of(&own, "infra/terraform/envs/dev/variables.tf");
+    assert!(block(&env, "variable \"cdn_manage_plan\" {").contains("default     = true"));
+}

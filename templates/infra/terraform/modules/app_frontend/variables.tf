@@ -70,8 +70,8 @@ variable "cdn_enabled" {
 
 variable "cdn_manage_plan" {
   type        = bool
-  description = "Subscribe the project to an Edge Services plan here; false when the subscription is managed elsewhere."
-  default     = true
+  description = "Subscribe the project to an Edge Services plan here. The plan is a per-project singleton and destroying it unsubscribes the whole project: true only in the one configuration that owns the project."
+  default     = false
 }
 
 variable "cdn_plan" {

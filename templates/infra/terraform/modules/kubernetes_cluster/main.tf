@@ -53,15 +53,17 @@ resource "scaleway_k8s_pool" "this" {
   wait_for_pool_ready    = true
   tags                   = var.tags
 
+  # Both values non-zero: the provider sends them at create only when non-zero (d.GetOk), so a
+  # 0 would be replaced by the API default (max_unavailable = 1) and every fresh environment would
+  # show a diff on its second plan.
   upgrade_policy {
     max_surge       = 1
-    max_unavailable = 0
+    max_unavailable = 1
   }
 
-  lifecycle {
-    # An autoscaled pool ignores `size` after creation; do not fight the autoscaler.
-    ignore_changes = [size]
-  }
+  # No ignore_changes on size: while autoscaling is on the provider neither reads size back nor
+  # sends it, so the autoscaler is not fought; with autoscaling off, pool_min_size is the node
+  # count and changing it resizes the pool.
 }
 
 resource "scaleway_k8s_acl" "this" {

@@ -42,7 +42,7 @@ variable "chart_version" {
 
 variable "metrics_retention_days" {
   type        = number
-  description = "Retention of the custom metrics source in days (changing it recreates the source)."
+  description = "Retention of the custom metrics source in days (changed in place)."
   default     = 31
 
   validation {
@@ -53,7 +53,7 @@ variable "metrics_retention_days" {
 
 variable "logs_retention_days" {
   type        = number
-  description = "Retention of the custom logs source in days (changing it recreates the source)."
+  description = "Retention of the custom logs source in days (changed in place)."
   default     = 31
 
   validation {
