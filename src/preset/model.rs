@@ -199,7 +199,8 @@ pub struct Frontend {
     /// Serve the static site through Scaleway Edge Services (CDN + managed TLS).
     #[serde(default)]
     pub cdn: bool,
-    /// A zone hosted in Scaleway Domains and DNS; when set, a CNAME for `domain` is managed.
+    /// A zone hosted in Scaleway Domains and DNS; when set, a CNAME for `domain` to the CDN is
+    /// managed (so it requires `cdn = true`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_zone: Option<String>,
 }

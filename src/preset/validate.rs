@@ -188,6 +188,12 @@ pub fn violations(p: &Preset) -> Vec<Violation> {
     }
     if let Some(zone) = &p.frontend.dns_zone {
         c.check("frontend.dns_zone", rules::hostname(zone));
+        if !p.frontend.cdn {
+            c.check(
+                "frontend.dns_zone",
+                Err("expected frontend.cdn = true with a DNS zone: a CNAME of frontend.domain to the bucket website cannot serve it (Scaleway matches the host to a bucket of that name, without TLS)".into()),
+            );
+        }
         if !p.frontend.domain.ends_with(&format!(".{zone}")) {
             c.check(
                 "frontend.domain",

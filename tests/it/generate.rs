@@ -840,3 +840,23 @@ fn edge_services_plan_is_owned_only_by_an_env_that_owns_its_project() {
     let env = text_of(&own, "infra/terraform/envs/dev/variables.tf");
     assert!(block(&env, "variable \"cdn_manage_plan\" {").contains("default     = true"));
 }
+
+#[test]
+fn a_custom_frontend_domain_is_only_pointed_at_the_cdn() {
+    let files = rendered("dev.toml");
+    let main = text_of(&files, "infra/terraform/modules/app_frontend/main.tf");
+    let target = main
+        .lines()
+        .find(|l| l.trim_start().starts_with("cname_target"))
+        .expect("local cname_target");
+    assert!(
+        !target.contains("website_endpoint"),
+        "the custom domain is CNAME'd to the bucket website, which cannot serve it: {target}"
+    );
+    let record = block(&main, "resource \"scaleway_domain_record\" \"this\" {");
+    assert!(
+        record.contains("var.cdn_enabled"),
+        "a record is created without the CDN:\n{record}"
+    );
+    assert!(main.contains("check \"custom_domain_needs_the_cdn\""));
+}

@@ -93,7 +93,7 @@ variable "cdn_fallback_ttl" {
 
 variable "dns_zone" {
   type        = string
-  description = "Zone hosted in Scaleway Domains and DNS (e.g. mobi.example.com) in which to create the CNAME for domain; null to manage DNS elsewhere."
+  description = "Zone hosted in Scaleway Domains and DNS (e.g. mobi.example.com) in which to create the CNAME for domain to the CDN; needs cdn_enabled (a CNAME to the bucket website cannot serve the domain); null to manage DNS elsewhere."
   default     = null
 }
 
