@@ -860,3 +860,34 @@ fn a_custom_frontend_domain_is_only_pointed_at_the_cdn() {
     );
     assert!(main.contains("check \"custom_domain_needs_the_cdn\""));
 }
+
+#[test]
+fn ingress_ip_is_reserved_pinned_output_and_given_an_a_record() {
+    let files = rendered_variant(&[(
+        "domain = \"app.dev.mobi.example.com\"",
+        "domain = \"app.dev.mobi.example.com\"\ncdn = true\ndns_zone = \"dev.mobi.example.com\"",
+    )]);
+    let main = text_of(&files, "infra/terraform/modules/app_backend/main.tf");
+    assert!(main.contains("resource \"scaleway_lb_ip\" \"ingress\" {"));
+    let traefik = block(&main, "resource \"helm_release\" \"traefik\" {");
+    assert!(
+        traefik.contains("\"service.beta.kubernetes.io/scw-loadbalancer-ip-ids\" = element(split(\"/\", scaleway_lb_ip.ingress.id), 1)"),
+        "the reserved IP is not pinned to the ingress Service:\n{traefik}"
+    );
+    let record = block(&main, "resource \"scaleway_domain_record\" \"api\" {");
+    assert!(
+        record.contains("type       = \"A\"")
+            && record.contains("scaleway_lb_ip.ingress.ip_address")
+    );
+    let outputs = text_of(&files, "infra/terraform/envs/dev/outputs.tf");
+    let ip = block(&outputs, "output \"ingress_ip\" {");
+    assert!(ip.contains("module.app_backend.ingress_ip"), "{ip}");
+    let module_outputs = text_of(&files, "infra/terraform/modules/app_backend/outputs.tf");
+    assert!(
+        !module_outputs.contains("load_balancer[0].ingress[0].ip"),
+        "an ingress IP read from the Service status is always null with use-hostname"
+    );
+    let env = text_of(&files, "infra/terraform/envs/dev/main.tf");
+    assert!(block(&env, "module \"app_backend\" {").contains("dns_zone     = local.api_dns_zone"));
+    assert!(env.contains("api_dns_zone = var.dns_zone != null"));
+}

@@ -29,6 +29,14 @@ locals {
 
 # --- Ingress stack (cluster-wide) ---------------------------------------------------------------
 
+# A reserved (flexible) IP for the ingress Load Balancer: known at plan time, kept when the
+# Service is re-created, and the address the API hostname points at. With use-hostname the CCM
+# publishes only a hostname in the Service status, so the IP is read from here, not from there.
+resource "scaleway_lb_ip" "ingress" {
+  zone       = var.load_balancer_zone
+  project_id = var.project_id
+}
+
 resource "helm_release" "traefik" {
   name             = "traefik"
   repository       = "https://traefik.github.io/charts"
@@ -51,6 +59,8 @@ resource "helm_release" "traefik" {
         "service.beta.kubernetes.io/scw-loadbalancer-zone"              = var.load_balancer_zone
         "service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2" = "true"
         "service.beta.kubernetes.io/scw-loadbalancer-use-hostname"      = "true"
+        # The CCM takes the IP's ID without its zone prefix.
+        "service.beta.kubernetes.io/scw-loadbalancer-ip-ids" = element(split("/", scaleway_lb_ip.ingress.id), 1)
       }
     }
     ports = {
@@ -372,12 +382,22 @@ resource "kubernetes_ingress_v1" "this" {
   depends_on = [helm_release.traefik, helm_release.cluster_issuer]
 }
 
-# The public address of the ingress Load Balancer, to point the API hostname at.
-data "kubernetes_service_v1" "ingress" {
-  metadata {
-    name      = "traefik"
-    namespace = var.ingress_namespace
-  }
+# --- Optional DNS: the API hostname's A record to the reserved ingress IP -------------------------
 
-  depends_on = [helm_release.traefik]
+resource "scaleway_domain_record" "api" {
+  count = var.dns_zone != null ? 1 : 0
+
+  dns_zone   = var.dns_zone
+  project_id = var.project_id
+  name       = trimsuffix(trimsuffix(var.hostname, var.dns_zone), ".")
+  type       = "A"
+  data       = scaleway_lb_ip.ingress.ip_address
+  ttl        = var.dns_ttl
+
+  lifecycle {
+    precondition {
+      condition     = var.hostname != var.dns_zone && endswith(var.hostname, ".${var.dns_zone}")
+      error_message = "hostname must be a subdomain of dns_zone."
+    }
+  }
 }

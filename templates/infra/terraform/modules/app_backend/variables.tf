@@ -1,3 +1,8 @@
+variable "project_id" {
+  type        = string
+  description = "Scaleway project of the reserved ingress IP and the DNS record."
+}
+
 variable "environment" {
   type        = string
   description = "Environment name (dev, staging, prod), exposed to the app as APP_ENV."
@@ -204,6 +209,23 @@ variable "cert_manager_version" {
 variable "load_balancer_zone" {
   type        = string
   description = "Zone of the Scaleway Load Balancer created for the ingress Service, e.g. fr-par-1."
+}
+
+variable "dns_zone" {
+  type        = string
+  description = "Zone hosted in Scaleway Domains and DNS that contains hostname; when set, an A record for hostname points at the reserved ingress IP. Null to manage DNS elsewhere."
+  default     = null
+}
+
+variable "dns_ttl" {
+  type        = number
+  description = "TTL of the API's A record in seconds."
+  default     = 300
+
+  validation {
+    condition     = var.dns_ttl >= 60
+    error_message = "dns_ttl must be at least 60 seconds."
+  }
 }
 
 variable "cluster_issuer_name" {
