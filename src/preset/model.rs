@@ -153,6 +153,10 @@ pub struct Kubernetes {
     pub autoscaling: bool,
     #[serde(default = "default_root_volume")]
     pub root_volume_size_gb: u32,
+    /// Terraform waits for each Deployment's rollout; false lets a first infrastructure apply
+    /// finish before CI has pushed the images.
+    #[serde(default = "yes")]
+    pub wait_for_rollout: bool,
 }
 
 fn default_cni() -> String {

@@ -891,3 +891,51 @@ fn ingress_ip_is_reserved_pinned_output_and_given_an_a_record() {
     assert!(block(&env, "module \"app_backend\" {").contains("dns_zone     = local.api_dns_zone"));
     assert!(env.contains("api_dns_zone = var.dns_zone != null"));
 }
+
+#[test]
+fn every_pod_pulls_from_the_private_registry_with_a_read_only_key() {
+    let files = rendered("dev.toml");
+    let os = text_of(&files, "infra/terraform/modules/object_storage/main.tf");
+    let policy = block(&os, "resource \"scaleway_iam_policy\" \"registry_pull\" {");
+    assert!(
+        policy.contains("permission_set_names = [\"ContainerRegistryReadOnly\"]"),
+        "{policy}"
+    );
+    assert!(os.contains("resource \"scaleway_iam_api_key\" \"registry_pull\" {"));
+    let mut deployments = 0;
+    for m in ["app_backend", "app_workers"] {
+        let main = text_of(&files, &format!("infra/terraform/modules/{m}/main.tf"));
+        let secret = block(&main, "resource \"kubernetes_secret_v1\" \"registry\" {");
+        assert!(
+            secret.contains("type = \"kubernetes.io/dockerconfigjson\""),
+            "{m}: no dockerconfigjson Secret"
+        );
+        for (path, name, d) in resources_of(&files, "kubernetes_deployment_v1")
+            .into_iter()
+            .filter(|(p, _, _)| p.contains(m))
+        {
+            assert!(
+                d.contains("image_pull_secrets {")
+                    && d.contains("kubernetes_secret_v1.registry.metadata[0].name"),
+                "{path}: {name} pulls from a private registry without credentials"
+            );
+            assert!(
+                d.contains("wait_for_rollout = var.wait_for_rollout"),
+                "{path}: {name}"
+            );
+            deployments += 1;
+        }
+    }
+    assert_eq!(deployments, 2);
+    let env = text_of(&files, "infra/terraform/envs/dev/variables.tf");
+    assert!(block(&env, "variable \"wait_for_rollout\" {").contains("default     = true"));
+    let off = rendered_variant(&[(
+        "pool_max  = 3\n",
+        "pool_max  = 3\nwait_for_rollout = false\n",
+    )]);
+    let env = text_of(&off, "infra/terraform/envs/dev/variables.tf");
+    assert!(
+        block(&env, "variable \"wait_for_rollout\" {").contains("default     = false"),
+        "kubernetes.wait_for_rollout does not reach the tree"
+    );
+}

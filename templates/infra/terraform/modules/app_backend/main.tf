@@ -153,8 +153,33 @@ resource "kubernetes_secret_v1" "this" {
   }
 }
 
+# Pull credentials for the private registry (Scaleway Container Registry namespaces are private).
+resource "kubernetes_secret_v1" "registry" {
+  metadata {
+    name      = "registry-pull"
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  type = "kubernetes.io/dockerconfigjson"
+
+  data = {
+    ".dockerconfigjson" = jsonencode({
+      auths = {
+        for host in var.registry_auth.hosts : host => {
+          username = var.registry_auth.username
+          password = var.registry_auth.password
+          auth     = base64encode("${var.registry_auth.username}:${var.registry_auth.password}")
+        }
+      }
+    })
+  }
+}
+
 resource "kubernetes_deployment_v1" "this" {
   #checkov:skip=CKV_K8S_43:Addressed by the release tag CI passes (-var backend_image_tag=...), pulled Always; the digest is not known when the tree is rendered.
+  wait_for_rollout = var.wait_for_rollout
+
   metadata {
     name      = var.name
     namespace = kubernetes_namespace_v1.this.metadata[0].name
@@ -190,6 +215,10 @@ resource "kubernetes_deployment_v1" "this" {
 
       spec {
         automount_service_account_token = false
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
+        }
 
         security_context {
           run_as_non_root = true

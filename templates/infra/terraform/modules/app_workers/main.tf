@@ -73,9 +73,34 @@ resource "kubernetes_secret_v1" "this" {
   }
 }
 
+# Pull credentials for the private registry (Scaleway Container Registry namespaces are private).
+resource "kubernetes_secret_v1" "registry" {
+  metadata {
+    name      = "registry-pull"
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  type = "kubernetes.io/dockerconfigjson"
+
+  data = {
+    ".dockerconfigjson" = jsonencode({
+      auths = {
+        for host in var.registry_auth.hosts : host => {
+          username = var.registry_auth.username
+          password = var.registry_auth.password
+          auth     = base64encode("${var.registry_auth.username}:${var.registry_auth.password}")
+        }
+      }
+    })
+  }
+}
+
 resource "kubernetes_deployment_v1" "this" {
   #checkov:skip=CKV_K8S_43:Addressed by the release tag set per worker (workers[*].tag, from CI), pulled Always; the digest is not known when the tree is rendered.
   for_each = var.workers
+
+  wait_for_rollout = var.wait_for_rollout
 
   metadata {
     name      = each.key
@@ -106,6 +131,10 @@ resource "kubernetes_deployment_v1" "this" {
       spec {
         automount_service_account_token  = false
         termination_grace_period_seconds = var.termination_grace_period_seconds
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
+        }
 
         security_context {
           run_as_non_root = true

@@ -129,6 +129,18 @@ variable "run_as_user" {
   }
 }
 
+variable "registry_auth" {
+  type        = object({ hosts = list(string), username = string, password = string })
+  description = "Credentials of the private registries the images come from (from module.object_storage's read-only registry key): written to a kubernetes.io/dockerconfigjson Secret every pod pulls with."
+  sensitive   = true
+}
+
+variable "wait_for_rollout" {
+  type        = bool
+  description = "Wait for each Deployment's rollout to finish; false lets a first infrastructure apply finish before CI has pushed the images."
+  default     = true
+}
+
 variable "database" {
   type        = object({ host = string, port = number, name = string, user = string, password = string })
   description = "PostgreSQL connection settings (from module.postgres)."

@@ -109,3 +109,35 @@ resource "scaleway_iam_api_key" "apps" {
 
   depends_on = [scaleway_iam_policy.apps]
 }
+
+# The cluster's image-pull identity: Container Registry namespaces are private by default and
+# Kapsule nodes have no registry credentials, so the pods pull with this read-only key (user
+# "nologin", password = the secret key) through a kubernetes.io/dockerconfigjson Secret.
+
+resource "scaleway_iam_application" "registry_pull" {
+  name            = "${var.name_prefix}-registry-pull"
+  description     = "Read-only Container Registry access for the ${var.name_prefix} cluster's image pulls."
+  organization_id = var.organization_id
+  tags            = var.tags
+}
+
+resource "scaleway_iam_policy" "registry_pull" {
+  name            = "${var.name_prefix}-registry-read"
+  description     = "Container Registry read-only in the ${var.name_prefix} project, for image pulls."
+  organization_id = var.organization_id
+  application_id  = scaleway_iam_application.registry_pull.id
+  tags            = var.tags
+
+  rule {
+    project_ids          = [var.project_id]
+    permission_set_names = ["ContainerRegistryReadOnly"]
+  }
+}
+
+resource "scaleway_iam_api_key" "registry_pull" {
+  application_id     = scaleway_iam_application.registry_pull.id
+  default_project_id = var.project_id
+  description        = "Image-pull key of the ${var.name_prefix} cluster (managed by Terraform)."
+
+  depends_on = [scaleway_iam_policy.registry_pull]
+}
