@@ -939,3 +939,36 @@ fn every_pod_pulls_from_the_private_registry_with_a_read_only_key() {
         "kubernetes.wait_for_rollout does not reach the tree"
     );
 }
+
+#[test]
+fn redis_tls_certificate_reaches_every_pod_as_a_file_named_by_redis_ca_file() {
+    let files = rendered("dev.toml");
+    let env = text_of(&files, "infra/terraform/envs/dev/main.tf");
+    for m in ["app_backend", "app_workers"] {
+        assert!(
+            block(&env, &format!("module \"{m}\" {{"))
+                .contains("ca_certificate = module.redis.certificate"),
+            "{m} does not get the Redis certificate"
+        );
+        let main = text_of(&files, &format!("infra/terraform/modules/{m}/main.tf"));
+        assert!(
+            block(&main, "resource \"kubernetes_secret_v1\" \"redis_ca\" {")
+                .contains("\"ca.pem\" = var.redis.ca_certificate")
+        );
+        assert!(
+            block(&main, "resource \"kubernetes_config_map_v1\" \"this\" {")
+                .contains("REDIS_CA_FILE = \"${var.redis_ca_dir}/ca.pem\""),
+            "{m}: no env var names the CA file"
+        );
+        for (path, name, d) in resources_of(&files, "kubernetes_deployment_v1")
+            .into_iter()
+            .filter(|(p, _, _)| p.contains(m))
+        {
+            assert!(
+                d.contains("mount_path = var.redis_ca_dir")
+                    && d.contains("secret_name = kubernetes_secret_v1.redis_ca.metadata[0].name"),
+                "{path}: {name} does not mount the Redis CA"
+            );
+        }
+    }
+}

@@ -128,6 +128,8 @@ resource "kubernetes_config_map_v1" "this" {
       PORT        = tostring(var.port)
       PUBLIC_URL  = "https://${var.hostname}"
       CORS_ORIGIN = join(",", var.cors_origins)
+      # CA file the Redis client verifies the rediss:// connection with (mounted from redis-ca).
+      REDIS_CA_FILE = "${var.redis_ca_dir}/ca.pem"
     },
     var.extra_config,
   )
@@ -150,6 +152,23 @@ resource "kubernetes_secret_v1" "this" {
     S3_REGION             = var.s3.region
     AWS_ACCESS_KEY_ID     = var.s3.access_key
     AWS_SECRET_ACCESS_KEY = var.s3.secret_key
+  }
+}
+
+# The Redis cluster's TLS certificate: clients verify rediss:// by default (redis-py:
+# ssl_cert_reqs="required") and the cluster's certificate is not publicly trusted, so it is
+# mounted at REDIS_CA_FILE.
+resource "kubernetes_secret_v1" "redis_ca" {
+  metadata {
+    name      = "redis-ca"
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  type = "Opaque"
+
+  data = {
+    "ca.pem" = var.redis.ca_certificate
   }
 }
 
@@ -299,6 +318,25 @@ resource "kubernetes_deployment_v1" "this" {
           volume_mount {
             name       = "tmp"
             mount_path = "/tmp"
+          }
+
+          volume_mount {
+            name       = "redis-ca"
+            mount_path = var.redis_ca_dir
+            read_only  = true
+          }
+        }
+
+        volume {
+          name = "redis-ca"
+
+          secret {
+            secret_name = kubernetes_secret_v1.redis_ca.metadata[0].name
+
+            items {
+              key  = "ca.pem"
+              path = "ca.pem"
+            }
           }
         }
 

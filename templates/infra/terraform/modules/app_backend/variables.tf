@@ -166,6 +166,17 @@ variable "wait_for_rollout" {
   default     = true
 }
 
+variable "redis_ca_dir" {
+  type        = string
+  description = "Directory the Redis CA certificate is mounted in (file ca.pem); REDIS_CA_FILE names the file."
+  default     = "/etc/redis-ca"
+
+  validation {
+    condition     = startswith(var.redis_ca_dir, "/") && var.redis_ca_dir != "/tmp"
+    error_message = "redis_ca_dir must be an absolute path other than /tmp."
+  }
+}
+
 variable "database" {
   type        = object({ host = string, port = number, name = string, user = string, password = string })
   description = "PostgreSQL connection settings (from module.postgres)."
@@ -173,8 +184,8 @@ variable "database" {
 }
 
 variable "redis" {
-  type        = object({ host = string, port = number, user = string, password = string })
-  description = "Redis connection settings (from module.redis); TLS is always on."
+  type        = object({ host = string, port = number, user = string, password = string, ca_certificate = string })
+  description = "Redis connection settings (from module.redis); TLS is always on and ca_certificate (PEM) is the cluster's certificate the clients verify against."
   sensitive   = true
 }
 
