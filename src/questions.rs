@@ -330,16 +330,19 @@ pub static QUESTIONS: &[Question] = &[
         rules::rdb_volume_type,
         |p| p.postgres.volume_type
     ),
-    num_q!(
-        "postgres.volume_size_gb",
-        5,
-        "Volume size (GB)",
-        "Database volume size.",
-        5,
-        10000,
-        "a volume size in GB",
-        |p| p.postgres.volume_size_gb
-    ),
+    Question {
+        id: "postgres.volume_size_gb",
+        phase: 5,
+        prompt: "Volume size (GB)",
+        help: "Database volume size, a multiple of 5.",
+        kind: Kind::Number,
+        validator: |v| rules::rdb_volume_size(parse_num(v)?.into()),
+        get: |p| p.postgres.volume_size_gb.to_string(),
+        set: |p, v| {
+            p.postgres.volume_size_gb = parse_num(v)?;
+            Ok(())
+        },
+    },
     num_q!(
         "postgres.backup_retention_days",
         5,
@@ -368,16 +371,19 @@ pub static QUESTIONS: &[Question] = &[
         rules::redis_node_type,
         |p| p.redis.node_type
     ),
-    num_q!(
-        "redis.cluster_size",
-        6,
-        "Cluster size",
-        "1 standalone, 2 HA, 3+ cluster mode.",
-        1,
-        6,
-        "a cluster size",
-        |p| p.redis.cluster_size
-    ),
+    Question {
+        id: "redis.cluster_size",
+        phase: 6,
+        prompt: "Cluster size",
+        help: "1 standalone, 2 HA (cluster mode is not wired).",
+        kind: Kind::Number,
+        validator: |v| rules::redis_cluster_size(parse_num(v)?.into()),
+        get: |p| p.redis.cluster_size.to_string(),
+        set: |p, v| {
+            p.redis.cluster_size = parse_num(v)?;
+            Ok(())
+        },
+    },
     text_q!(
         "redis.user_name",
         6,
@@ -868,6 +874,13 @@ pub static SECRETS: &[Secret] = &[
         prompt: "Scaleway secret key",
         help: "Kept in memory only; passed to Terraform as SCW_SECRET_KEY (and AWS_SECRET_ACCESS_KEY).",
         env: &["SCW_SECRET_KEY", "AWS_SECRET_ACCESS_KEY"],
+    },
+    Secret {
+        id: "secret.scw_organization_id",
+        phase: 2,
+        prompt: "Scaleway org id",
+        help: "Kept in memory only; passed to Terraform as SCW_DEFAULT_ORGANIZATION_ID (IAM resources need it).",
+        env: &["SCW_DEFAULT_ORGANIZATION_ID"],
     },
     Secret {
         id: "secret.scw_project_id",

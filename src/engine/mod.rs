@@ -41,9 +41,15 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// Where the Terraform tree lives under the output directory.
 pub const TREE_SUBDIR: &str = "infra/terraform";
 
-/// The Scaleway credentials the real providers need (never printed, only named).
-pub const CREDENTIAL_VARS: [&str; 3] =
-    ["SCW_ACCESS_KEY", "SCW_SECRET_KEY", "SCW_DEFAULT_PROJECT_ID"];
+/// The Scaleway credentials the real providers need (never printed, only named). The
+/// organization is among them: the SDK never derives it from the key, and the IAM resources
+/// (phase 4) and project creation fail without it.
+pub const CREDENTIAL_VARS: [&str; 4] = [
+    "SCW_ACCESS_KEY",
+    "SCW_SECRET_KEY",
+    "SCW_DEFAULT_ORGANIZATION_ID",
+    "SCW_DEFAULT_PROJECT_ID",
+];
 
 /// The names of the credential variables missing from this process's environment.
 pub fn missing_credentials() -> Vec<&'static str> {

@@ -106,6 +106,7 @@ pub struct Postgres {
     pub ha: bool,
     #[serde(default = "default_volume_type")]
     pub volume_type: String,
+    /// A multiple of 5 (the provider's rule).
     #[serde(default = "default_volume_size")]
     pub volume_size_gb: u32,
     #[serde(default = "default_backup_retention")]
@@ -127,7 +128,7 @@ fn default_backup_retention() -> u32 {
 pub struct Redis {
     pub version: String,
     pub node_type: String,
-    /// 1 = standalone, 2 = high availability, 3 or more = cluster mode.
+    /// 1 = standalone, 2 = high availability (cluster mode is not wired: the apps use one URL).
     #[serde(default = "one")]
     pub cluster_size: u32,
     #[serde(default = "default_redis_user")]
@@ -152,6 +153,10 @@ pub struct Kubernetes {
     pub autoscaling: bool,
     #[serde(default = "default_root_volume")]
     pub root_volume_size_gb: u32,
+    /// Terraform waits for each Deployment's rollout; false lets a first infrastructure apply
+    /// finish before CI has pushed the images.
+    #[serde(default = "yes")]
+    pub wait_for_rollout: bool,
 }
 
 fn default_cni() -> String {
@@ -198,7 +203,8 @@ pub struct Frontend {
     /// Serve the static site through Scaleway Edge Services (CDN + managed TLS).
     #[serde(default)]
     pub cdn: bool,
-    /// A zone hosted in Scaleway Domains and DNS; when set, a CNAME for `domain` is managed.
+    /// A zone hosted in Scaleway Domains and DNS; when set, a CNAME for `domain` to the CDN is
+    /// managed (so it requires `cdn = true`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_zone: Option<String>,
 }
@@ -243,9 +249,10 @@ pub struct Ingress {
     /// Address Let's Encrypt writes to about expiring certificates.
     #[serde(default = "default_acme_email")]
     pub acme_email: String,
-    /// Chart version of the Traefik ingress controller.
+    /// Exact chart version of the Traefik ingress controller.
     #[serde(default = "default_traefik_version")]
     pub traefik_version: String,
+    /// Exact chart version of cert-manager (its charts are spelled with a leading `v`).
     #[serde(default = "default_cert_manager_version")]
     pub cert_manager_version: String,
 }
@@ -280,6 +287,9 @@ pub struct Observability {
     pub metrics_retention_days: u32,
     #[serde(default = "default_retention")]
     pub logs_retention_days: u32,
+    /// Exact version of the grafana/k8s-monitoring chart (its values follow the 2.x layout).
+    #[serde(default = "default_k8s_monitoring_version")]
+    pub k8s_monitoring_version: String,
 }
 
 impl Default for Observability {
@@ -288,8 +298,13 @@ impl Default for Observability {
             enabled: true,
             metrics_retention_days: default_retention(),
             logs_retention_days: default_retention(),
+            k8s_monitoring_version: default_k8s_monitoring_version(),
         }
     }
+}
+
+fn default_k8s_monitoring_version() -> String {
+    "2.1.4".into()
 }
 
 fn default_retention() -> u32 {

@@ -48,10 +48,11 @@ re!(
     r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$"
 );
 re!(URL_PATH, r"^/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*$");
-re!(
-    CHART_VERSION,
-    r"^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$"
-);
+// An exact chart version: helm provider v3 errors when the version it resolves differs from the
+// configured one ("Planned version is different from configured version"), so no range, and no
+// pre-release either (the modules' variables.tf validate the same pattern). The optional `v` is
+// cert-manager's own spelling; helm trims it before comparing.
+re!(CHART_VERSION, r"^v?[0-9]+\.[0-9]+\.[0-9]+$");
 
 /// Regions this stack deploys to: RDB, Redis and Object Storage all exist in each.
 pub const REGIONS: &[&str] = &["fr-par", "nl-ams", "pl-waw"];
@@ -67,7 +68,12 @@ pub const REDIS_NODE_TYPES: &[&str] = &[
 ];
 pub const K8S_MINORS: &[&str] = &["1.33", "1.34", "1.35"];
 pub const K8S_INELIGIBLE_NODES: &[&str] = &["DEV1-S", "PLAY2-PICO", "STARDUST1-S"];
-pub const CNIS: &[&str] = &["cilium", "cilium_native", "calico", "none"];
+/// The CNIs the kubernetes_cluster module accepts (the provider only warns on others, and `none`
+/// would leave the cluster without pod networking).
+pub const CNIS: &[&str] = &["cilium", "cilium_native", "calico"];
+/// Redis sizes the apps' single `rediss://` URL works with: cluster mode (3+) needs a
+/// cluster-aware client fed with every node.
+pub const REDIS_CLUSTER_SIZES: &[u32] = &[1, 2];
 pub const RDB_VOLUME_TYPES: &[&str] = &["sbs_5k", "sbs_15k", "lssd"];
 pub const STATE_BACKENDS: &[&str] = &["s3", "local"];
 /// Kapsule's default service CIDR: a Private Network overlapping it breaks in-cluster routing.
@@ -369,7 +375,32 @@ pub fn url_path(v: &str) -> RuleResult {
 }
 
 pub fn chart_version(v: &str) -> RuleResult {
-    matches(&CHART_VERSION, v, "a chart version such as \"37.1.1\"")
+    matches(
+        &CHART_VERSION,
+        v,
+        "an exact chart version x.y.z such as \"37.1.1\" (no range: helm refuses a resolved version that differs)",
+    )
+}
+
+/// The provider validates `volume_size_in_gb` with `IntDivisibleBy(5)`.
+pub fn rdb_volume_size(v: u64) -> RuleResult {
+    in_range(v, 5, 10_000, "a volume size in GB")?;
+    if v % 5 != 0 {
+        return Err(format!(
+            "expected a volume size in GB that is a multiple of 5 (the provider refuses others), got {v}"
+        ));
+    }
+    Ok(())
+}
+
+pub fn redis_cluster_size(v: u64) -> RuleResult {
+    if REDIS_CLUSTER_SIZES.iter().any(|&s| u64::from(s) == v) {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected a cluster size of 1 (standalone) or 2 (high availability), got {v}: cluster mode (3+) needs a cluster-aware client the apps do not have"
+        ))
+    }
 }
 
 pub fn in_range(v: u64, min: u64, max: u64, what: &str) -> RuleResult {

@@ -108,7 +108,7 @@ pub fn violations(p: &Preset) -> Vec<Violation> {
     );
     c.check(
         "postgres.volume_size_gb",
-        rules::in_range(pg.volume_size_gb.into(), 5, 10_000, "a volume size in GB"),
+        rules::rdb_volume_size(pg.volume_size_gb.into()),
     );
     c.check(
         "postgres.backup_retention_days",
@@ -125,7 +125,7 @@ pub fn violations(p: &Preset) -> Vec<Violation> {
     c.check("redis.node_type", rules::redis_node_type(&r.node_type));
     c.check(
         "redis.cluster_size",
-        rules::in_range(r.cluster_size.into(), 1, 6, "a cluster size"),
+        rules::redis_cluster_size(r.cluster_size.into()),
     );
     c.check("redis.user_name", rules::redis_user(&r.user_name));
 
@@ -188,6 +188,12 @@ pub fn violations(p: &Preset) -> Vec<Violation> {
     }
     if let Some(zone) = &p.frontend.dns_zone {
         c.check("frontend.dns_zone", rules::hostname(zone));
+        if !p.frontend.cdn {
+            c.check(
+                "frontend.dns_zone",
+                Err("expected frontend.cdn = true with a DNS zone: a CNAME of frontend.domain to the bucket website cannot serve it (Scaleway matches the host to a bucket of that name, without TLS)".into()),
+            );
+        }
         if !p.frontend.domain.ends_with(&format!(".{zone}")) {
             c.check(
                 "frontend.domain",
@@ -279,6 +285,10 @@ pub fn violations(p: &Preset) -> Vec<Violation> {
     c.check(
         "observability.logs_retention_days",
         rules::in_range(o.logs_retention_days.into(), 1, 365, "a retention in days"),
+    );
+    c.check(
+        "observability.k8s_monitoring_version",
+        rules::chart_version(&o.k8s_monitoring_version),
     );
 
     let s = &p.smoke;

@@ -502,7 +502,7 @@ fn doctor_finds_terraform_serves_the_sandbox_and_never_prints_credentials() {
     let run = |creds: bool| {
         let mut c = Command::new(bin());
         c.arg("doctor");
-        for v in ["SCW_ACCESS_KEY", "SCW_SECRET_KEY", "SCW_DEFAULT_PROJECT_ID"] {
+        for v in mobi_tui::engine::CREDENTIAL_VARS {
             if creds {
                 c.env(v, "doctor-marker-value");
             } else {
@@ -517,6 +517,7 @@ fn doctor_finds_terraform_serves_the_sandbox_and_never_prints_credentials() {
     assert!(out.contains("terraform: 1."), "{out}");
     assert!(out.contains("sandbox: scaleway 2.79.0"), "{out}");
     assert!(out.contains("missing SCW_ACCESS_KEY"), "{out}");
+    assert!(out.contains("SCW_DEFAULT_ORGANIZATION_ID"), "{out}");
     let o = run(true);
     assert!(
         !stdout(&o).contains("doctor-marker-value"),
@@ -528,4 +529,446 @@ fn doctor_finds_terraform_serves_the_sandbox_and_never_prints_credentials() {
         "{}",
         stdout(&o)
     );
+}
+
+// --- Rendered-tree assertions for issue 9 (each fails on the tree before its fix) ------------
+
+fn rendered(preset: &str) -> Vec<mobi_tui::render::RenderedFile> {
+    let preset = mobi_tui::preset::load(&repo().join("presets").join(preset)).unwrap();
+    mobi_tui::render::render_tree(&preset).unwrap()
+}
+
+fn rendered_variant(edits: &[(&str, &str)]) -> Vec<mobi_tui::render::RenderedFile> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = preset_variant("dev.toml", edits, dir.path(), "dev.toml");
+    let preset = mobi_tui::preset::load(&p).unwrap();
+    mobi_tui::render::render_tree(&preset).unwrap()
+}
+
+fn text_of(files: &[mobi_tui::render::RenderedFile], path: &str) -> String {
+    let f = files
+        .iter()
+        .find(|f| f.path == Path::new(path))
+        .unwrap_or_else(|| panic!("{path} is not rendered"));
+    String::from_utf8(f.contents.clone()).unwrap()
+}
+
+/// The text of the top-level block that starts with `header` (e.g. `variable "x" {`).
+fn block<'a>(text: &'a str, header: &str) -> &'a str {
+    let start = text
+        .find(header)
+        .unwrap_or_else(|| panic!("no block {header}"));
+    let end = text[start..]
+        .find("\n}\n")
+        .map(|e| start + e + 3)
+        .unwrap_or(text.len());
+    &text[start..end]
+}
+
+#[test]
+fn helm_chart_versions_are_exact_and_validated_everywhere() {
+    let exact = regex::Regex::new(r"^v?[0-9]+\.[0-9]+\.[0-9]+$").unwrap();
+    let files = rendered("prod.toml");
+    let mut releases = 0;
+    for m in ["app_backend", "observability"] {
+        let main = text_of(&files, &format!("infra/terraform/modules/{m}/main.tf"));
+        let vars = text_of(&files, &format!("infra/terraform/modules/{m}/variables.tf"));
+        for line in main
+            .lines()
+            .filter(|l| l.trim_start().starts_with("version "))
+        {
+            let var = line
+                .split("var.")
+                .nth(1)
+                .expect("chart version from a variable");
+            let v = block(&vars, &format!("variable \"{}\" {{", var.trim()));
+            let default = v
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("default     = "))
+                .unwrap_or_else(|| panic!("modules/{m}: {var} has no default"));
+            assert!(
+                exact.is_match(default.trim_matches('"')),
+                "modules/{m}: {var} defaults to {default}, not an exact version"
+            );
+            assert!(
+                v.contains("validation {"),
+                "modules/{m}: {var} is not validated"
+            );
+            releases += 1;
+        }
+    }
+    assert_eq!(releases, 3, "traefik, cert-manager, k8s-monitoring");
+    let env_main = text_of(&files, "infra/terraform/envs/prod/main.tf");
+    assert!(
+        block(&env_main, "module \"observability\" {")
+            .contains("chart_version          = var.k8s_monitoring_version"),
+        "the env does not pass the preset's k8s-monitoring version"
+    );
+    let env_vars = text_of(&files, "infra/terraform/envs/prod/variables.tf");
+    for var in [
+        "traefik_version",
+        "cert_manager_version",
+        "k8s_monitoring_version",
+    ] {
+        let b = block(&env_vars, &format!("variable \"{var}\" {{"));
+        assert!(b.contains("validation {"), "envs: {var} is not validated");
+    }
+    let custom = rendered_variant(&[(
+        "[external_apis]",
+        "[observability]\nk8s_monitoring_version = \"2.1.9\"\n\n[external_apis]",
+    )]);
+    assert!(
+        text_of(&custom, "infra/terraform/envs/dev/variables.tf")
+            .contains("default     = \"2.1.9\""),
+        "observability.k8s_monitoring_version does not reach the tree"
+    );
+}
+
+/// Every `resource "<kind>" "<name>" {` block of the rendered `.tf` files, as (path, name, text).
+fn resources_of(
+    files: &[mobi_tui::render::RenderedFile],
+    kind: &str,
+) -> Vec<(String, String, String)> {
+    let header = format!("resource \"{kind}\" \"");
+    let mut out = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| f.path.extension().is_some_and(|e| e == "tf"))
+    {
+        let text = String::from_utf8_lossy(&f.contents).into_owned();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(&header) {
+            let b = block(rest, &rest[i..i + rest[i..].find('{').unwrap() + 1]);
+            let name = b[header.len()..].split('"').next().unwrap().to_string();
+            out.push((f.path.display().to_string(), name, b.to_string()));
+            rest = &rest[i + header.len()..];
+        }
+    }
+    out
+}
+
+#[test]
+fn organization_id_flows_from_the_project_into_every_iam_resource() {
+    for preset in ["dev.toml", "prod.toml"] {
+        let files = rendered(preset);
+        let mut iam = 0;
+        for kind in ["scaleway_iam_application", "scaleway_iam_policy"] {
+            for (path, name, b) in resources_of(&files, kind) {
+                assert!(
+                    b.contains("organization_id = var.organization_id"),
+                    "{path}: {kind}.{name} gets no organization_id:\n{b}"
+                );
+                iam += 1;
+            }
+        }
+        assert!(iam >= 2, "{preset}: only {iam} IAM resources found");
+        let outputs = text_of(&files, "infra/terraform/modules/project/outputs.tf");
+        assert!(outputs.contains("output \"organization_id\""), "{outputs}");
+        let env = preset.trim_end_matches(".toml");
+        let main = text_of(&files, &format!("infra/terraform/envs/{env}/main.tf"));
+        assert!(
+            block(&main, "module \"object_storage\" {")
+                .contains("organization_id         = module.project.organization_id"),
+            "object_storage does not get the project's organization"
+        );
+        let example = text_of(
+            &files,
+            &format!("infra/terraform/envs/{env}/terraform.tfvars.example"),
+        );
+        let workflow = text_of(&files, ".github/workflows/terraform.yml");
+        let readme = text_of(&files, "infra/terraform/README.md");
+        for (what, text) in [
+            ("tfvars.example", &example),
+            ("workflow", &workflow),
+            ("README", &readme),
+        ] {
+            assert!(
+                text.contains("SCW_DEFAULT_ORGANIZATION_ID"),
+                "{what} does not name SCW_DEFAULT_ORGANIZATION_ID"
+            );
+        }
+    }
+    // A new project needs an organization: the resource refuses the plan without one.
+    let project = text_of(
+        &rendered("dev.toml"),
+        "infra/terraform/modules/project/main.tf",
+    );
+    let create = block(&project, "resource \"scaleway_account_project\" \"this\" {");
+    assert!(
+        create.contains("precondition {") && create.contains("SCW_DEFAULT_ORGANIZATION_ID"),
+        "{create}"
+    );
+    assert!(mobi_tui::engine::CREDENTIAL_VARS.contains(&"SCW_DEFAULT_ORGANIZATION_ID"));
+    let own_readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(own_readme.contains("SCW_DEFAULT_ORGANIZATION_ID"));
+}
+
+#[test]
+fn kapsule_minor_version_goes_to_the_cluster_without_a_version_lookup() {
+    let files = rendered("dev.toml");
+    let main = text_of(&files, "infra/terraform/modules/kubernetes_cluster/main.tf");
+    // A lookup exists only for "latest": the data source cannot resolve a minor name.
+    let mut rest = main.as_str();
+    while let Some(i) = rest.find("data \"scaleway_k8s_version\"") {
+        let b = block(rest, &rest[i..i + rest[i..].find('{').unwrap() + 1]);
+        assert!(
+            b.contains("count = var.kubernetes_version == \"latest\" ? 1 : 0")
+                && b.contains("name   = \"latest\""),
+            "a scaleway_k8s_version lookup of a non-latest name:\n{b}"
+        );
+        rest = &rest[i + 1..];
+    }
+    let cluster = block(&main, "resource \"scaleway_k8s_cluster\" \"this\" {");
+    let version = cluster
+        .lines()
+        .find(|l| l.trim_start().starts_with("version "))
+        .unwrap();
+    assert!(
+        version.trim_end().ends_with(": var.kubernetes_version"),
+        "the cluster does not take the minor version directly: {version}"
+    );
+    let env = text_of(&files, "infra/terraform/envs/dev/variables.tf");
+    assert!(block(&env, "variable \"kubernetes_version\" {").contains("default     = \"1.35\""));
+}
+
+#[test]
+fn external_api_secret_waits_for_the_workers_namespace() {
+    let files = rendered("dev.toml");
+    let main = text_of(&files, "infra/terraform/envs/dev/main.tf");
+    let m = block(&main, "module \"external_apis\" {");
+    assert!(
+        m.contains("namespace       = module.app_workers.namespace"),
+        "the external API Secret's namespace is not taken from module.app_workers (races it):\n{m}"
+    );
+}
+
+#[test]
+fn pool_upgrade_policy_is_sent_at_create_and_a_fixed_pool_can_be_resized() {
+    let files = rendered("dev.toml");
+    let main = text_of(&files, "infra/terraform/modules/kubernetes_cluster/main.tf");
+    let pool = block(&main, "resource \"scaleway_k8s_pool\" \"this\" {");
+    // The provider sends upgrade_policy values at create only when non-zero (d.GetOk): a 0 is
+    // replaced by the API default and the second plan shows a diff.
+    for key in ["max_surge", "max_unavailable"] {
+        let v: u32 = pool
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(key))
+            .and_then(|rest| rest.trim().trim_start_matches('=').trim().parse().ok())
+            .unwrap_or_else(|| panic!("no numeric upgrade_policy.{key}:\n{pool}"));
+        assert!(v > 0, "upgrade_policy.{key} = 0 is dropped at create");
+    }
+    assert!(
+        !pool.contains("ignore_changes = [size]"),
+        "size is ignored even when autoscaling is off: a fixed pool cannot be resized"
+    );
+}
+
+#[test]
+fn module_validations_and_notes_agree_with_the_provider() {
+    let files = rendered("prod.toml");
+    let module = |m: &str, f: &str| text_of(&files, &format!("infra/terraform/modules/{m}/{f}"));
+    let k8s = module("kubernetes_cluster", "variables.tf");
+    let rvt = block(&k8s, "variable \"root_volume_type\" {");
+    assert!(
+        !rvt.contains("\"b_ssd\""),
+        "b_ssd is not available for new pools:\n{rvt}"
+    );
+    let cni = block(&k8s, "variable \"cni\" {");
+    for c in mobi_tui::preset::rules::CNIS {
+        assert!(
+            cni.contains(&format!("\"{c}\"")),
+            "the preset accepts cni {c}, the module refuses it"
+        );
+    }
+    let pg = module("postgres", "variables.tf");
+    assert!(
+        block(&pg, "variable \"volume_size_gb\" {").contains("% 5 == 0"),
+        "the provider refuses RDB volume sizes that are not multiples of 5"
+    );
+    assert!(
+        !block(&pg, "variable \"ha_enabled\" {").contains("recreates"),
+        "is_ha_cluster is changed in place, not by replacement"
+    );
+    let redis = module("redis", "variables.tf");
+    assert!(
+        block(&redis, "variable \"cluster_size\" {").contains("contains([1, 2], var.cluster_size)"),
+        "cluster mode is accepted though the apps get a single-node URL"
+    );
+    let obs = module("observability", "variables.tf");
+    assert!(
+        !obs.contains("recreates the source"),
+        "Cockpit retention_days is not ForceNew"
+    );
+    let env = text_of(&files, "infra/terraform/envs/prod/variables.tf");
+    for var in [
+        "kubernetes_cni",
+        "postgres_volume_size_gb",
+        "redis_cluster_size",
+        "kubernetes_root_volume_size_gb",
+    ] {
+        assert!(
+            block(&env, &format!("variable \"{var}\" {{")).contains("validation {"),
+            "envs: {var} is not validated"
+        );
+    }
+}
+
+#[test]
+fn edge_services_plan_is_owned_only_by_an_env_that_owns_its_project() {
+    let edits = [(
+        "domain = \"app.dev.mobi.example.com\"",
+        "domain = \"app.dev.mobi.example.com\"\ncdn = true",
+    )];
+    let files = rendered_variant(&edits);
+    let vars = text_of(&files, "infra/terraform/modules/app_frontend/variables.tf");
+    assert!(
+        block(&vars, "variable \"cdn_manage_plan\" {").contains("default     = false"),
+        "every env subscribes (and on destroy unsubscribes) the shared project's plan"
+    );
+    let main = text_of(&files, "infra/terraform/envs/dev/main.tf");
+    assert!(block(&main, "module \"app_frontend\" {")
+        .contains("cdn_manage_plan  = var.cdn_manage_plan"));
+    let env = text_of(&files, "infra/terraform/envs/dev/variables.tf");
+    assert!(block(&env, "variable \"cdn_manage_plan\" {").contains("default     = false"));
+    let own = rendered_variant(&[
+        edits[0],
+        (
+            "region = \"fr-par\"",
+            "region = \"fr-par\"\ncreate_project = true",
+        ),
+    ]);
+    let env = text_of(&own, "infra/terraform/envs/dev/variables.tf");
+    assert!(block(&env, "variable \"cdn_manage_plan\" {").contains("default     = true"));
+}
+
+#[test]
+fn a_custom_frontend_domain_is_only_pointed_at_the_cdn() {
+    let files = rendered("dev.toml");
+    let main = text_of(&files, "infra/terraform/modules/app_frontend/main.tf");
+    let target = main
+        .lines()
+        .find(|l| l.trim_start().starts_with("cname_target"))
+        .expect("local cname_target");
+    assert!(
+        !target.contains("website_endpoint"),
+        "the custom domain is CNAME'd to the bucket website, which cannot serve it: {target}"
+    );
+    let record = block(&main, "resource \"scaleway_domain_record\" \"this\" {");
+    assert!(
+        record.contains("var.cdn_enabled"),
+        "a record is created without the CDN:\n{record}"
+    );
+    assert!(main.contains("check \"custom_domain_needs_the_cdn\""));
+}
+
+#[test]
+fn ingress_ip_is_reserved_pinned_output_and_given_an_a_record() {
+    let files = rendered_variant(&[(
+        "domain = \"app.dev.mobi.example.com\"",
+        "domain = \"app.dev.mobi.example.com\"\ncdn = true\ndns_zone = \"dev.mobi.example.com\"",
+    )]);
+    let main = text_of(&files, "infra/terraform/modules/app_backend/main.tf");
+    assert!(main.contains("resource \"scaleway_lb_ip\" \"ingress\" {"));
+    let traefik = block(&main, "resource \"helm_release\" \"traefik\" {");
+    assert!(
+        traefik.contains("\"service.beta.kubernetes.io/scw-loadbalancer-ip-ids\" = element(split(\"/\", scaleway_lb_ip.ingress.id), 1)"),
+        "the reserved IP is not pinned to the ingress Service:\n{traefik}"
+    );
+    let record = block(&main, "resource \"scaleway_domain_record\" \"api\" {");
+    assert!(
+        record.contains("type       = \"A\"")
+            && record.contains("scaleway_lb_ip.ingress.ip_address")
+    );
+    let outputs = text_of(&files, "infra/terraform/envs/dev/outputs.tf");
+    let ip = block(&outputs, "output \"ingress_ip\" {");
+    assert!(ip.contains("module.app_backend.ingress_ip"), "{ip}");
+    let module_outputs = text_of(&files, "infra/terraform/modules/app_backend/outputs.tf");
+    assert!(
+        !module_outputs.contains("load_balancer[0].ingress[0].ip"),
+        "an ingress IP read from the Service status is always null with use-hostname"
+    );
+    let env = text_of(&files, "infra/terraform/envs/dev/main.tf");
+    assert!(block(&env, "module \"app_backend\" {").contains("dns_zone     = local.api_dns_zone"));
+    assert!(env.contains("api_dns_zone = var.dns_zone != null"));
+}
+
+#[test]
+fn every_pod_pulls_from_the_private_registry_with_a_read_only_key() {
+    let files = rendered("dev.toml");
+    let os = text_of(&files, "infra/terraform/modules/object_storage/main.tf");
+    let policy = block(&os, "resource \"scaleway_iam_policy\" \"registry_pull\" {");
+    assert!(
+        policy.contains("permission_set_names = [\"ContainerRegistryReadOnly\"]"),
+        "{policy}"
+    );
+    assert!(os.contains("resource \"scaleway_iam_api_key\" \"registry_pull\" {"));
+    let mut deployments = 0;
+    for m in ["app_backend", "app_workers"] {
+        let main = text_of(&files, &format!("infra/terraform/modules/{m}/main.tf"));
+        let secret = block(&main, "resource \"kubernetes_secret_v1\" \"registry\" {");
+        assert!(
+            secret.contains("type = \"kubernetes.io/dockerconfigjson\""),
+            "{m}: no dockerconfigjson Secret"
+        );
+        for (path, name, d) in resources_of(&files, "kubernetes_deployment_v1")
+            .into_iter()
+            .filter(|(p, _, _)| p.contains(m))
+        {
+            assert!(
+                d.contains("image_pull_secrets {")
+                    && d.contains("kubernetes_secret_v1.registry.metadata[0].name"),
+                "{path}: {name} pulls from a private registry without credentials"
+            );
+            assert!(
+                d.contains("wait_for_rollout = var.wait_for_rollout"),
+                "{path}: {name}"
+            );
+            deployments += 1;
+        }
+    }
+    assert_eq!(deployments, 2);
+    let env = text_of(&files, "infra/terraform/envs/dev/variables.tf");
+    assert!(block(&env, "variable \"wait_for_rollout\" {").contains("default     = true"));
+    let off = rendered_variant(&[(
+        "pool_max  = 3\n",
+        "pool_max  = 3\nwait_for_rollout = false\n",
+    )]);
+    let env = text_of(&off, "infra/terraform/envs/dev/variables.tf");
+    assert!(
+        block(&env, "variable \"wait_for_rollout\" {").contains("default     = false"),
+        "kubernetes.wait_for_rollout does not reach the tree"
+    );
+}
+
+#[test]
+fn redis_tls_certificate_reaches_every_pod_as_a_file_named_by_redis_ca_file() {
+    let files = rendered("dev.toml");
+    let env = text_of(&files, "infra/terraform/envs/dev/main.tf");
+    for m in ["app_backend", "app_workers"] {
+        assert!(
+            block(&env, &format!("module \"{m}\" {{"))
+                .contains("ca_certificate = module.redis.certificate"),
+            "{m} does not get the Redis certificate"
+        );
+        let main = text_of(&files, &format!("infra/terraform/modules/{m}/main.tf"));
+        assert!(
+            block(&main, "resource \"kubernetes_secret_v1\" \"redis_ca\" {")
+                .contains("\"ca.pem\" = var.redis.ca_certificate")
+        );
+        assert!(
+            block(&main, "resource \"kubernetes_config_map_v1\" \"this\" {")
+                .contains("REDIS_CA_FILE = \"${var.redis_ca_dir}/ca.pem\""),
+            "{m}: no env var names the CA file"
+        );
+        for (path, name, d) in resources_of(&files, "kubernetes_deployment_v1")
+            .into_iter()
+            .filter(|(p, _, _)| p.contains(m))
+        {
+            assert!(
+                d.contains("mount_path = var.redis_ca_dir")
+                    && d.contains("secret_name = kubernetes_secret_v1.redis_ca.metadata[0].name"),
+                "{path}: {name} does not mount the Redis CA"
+            );
+        }
+    }
 }

@@ -1004,7 +1004,7 @@ fn e2e_wizard_edit_save_and_run() {
         std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
     let cmd = format!(
-        "cd {out} && SCW_ACCESS_KEY= SCW_SECRET_KEY= SCW_DEFAULT_PROJECT_ID= {bin} --out {out} --sandbox --terraform-bin {wrapper}; echo $? > {exit}; stty -a > {stty}; sleep 30",
+        "cd {out} && SCW_ACCESS_KEY= SCW_SECRET_KEY= SCW_DEFAULT_ORGANIZATION_ID= SCW_DEFAULT_PROJECT_ID= {bin} --out {out} --sandbox --terraform-bin {wrapper}; echo $? > {exit}; stty -a > {stty}; sleep 30",
         out = out.display(),
         bin = support::bin().display(),
         wrapper = wrapper.display(),
@@ -1143,7 +1143,7 @@ fn e2e_quit_while_terraform_runs_interrupts_it() {
         std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
     let cmd = format!(
-        "cd {out} && FAKE_SLOW_PLAN=1 SCW_ACCESS_KEY=a SCW_SECRET_KEY=b SCW_DEFAULT_PROJECT_ID=c {bin} --out {out} --terraform-bin {fake} --grace 5; echo $? > {exit}; sleep 30",
+        "cd {out} && FAKE_SLOW_PLAN=1 SCW_ACCESS_KEY=a SCW_SECRET_KEY=b SCW_DEFAULT_ORGANIZATION_ID=d SCW_DEFAULT_PROJECT_ID=c {bin} --out {out} --terraform-bin {fake} --grace 5; echo $? > {exit}; sleep 30",
         out = out.display(),
         bin = support::bin().display(),
         fake = fake.display(),

@@ -29,6 +29,14 @@ locals {
 
 # --- Ingress stack (cluster-wide) ---------------------------------------------------------------
 
+# A reserved (flexible) IP for the ingress Load Balancer: known at plan time, kept when the
+# Service is re-created, and the address the API hostname points at. With use-hostname the CCM
+# publishes only a hostname in the Service status, so the IP is read from here, not from there.
+resource "scaleway_lb_ip" "ingress" {
+  zone       = var.load_balancer_zone
+  project_id = var.project_id
+}
+
 resource "helm_release" "traefik" {
   name             = "traefik"
   repository       = "https://traefik.github.io/charts"
@@ -51,6 +59,8 @@ resource "helm_release" "traefik" {
         "service.beta.kubernetes.io/scw-loadbalancer-zone"              = var.load_balancer_zone
         "service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2" = "true"
         "service.beta.kubernetes.io/scw-loadbalancer-use-hostname"      = "true"
+        # The CCM takes the IP's ID without its zone prefix.
+        "service.beta.kubernetes.io/scw-loadbalancer-ip-ids" = element(split("/", scaleway_lb_ip.ingress.id), 1)
       }
     }
     ports = {
@@ -118,6 +128,8 @@ resource "kubernetes_config_map_v1" "this" {
       PORT        = tostring(var.port)
       PUBLIC_URL  = "https://${var.hostname}"
       CORS_ORIGIN = join(",", var.cors_origins)
+      # CA file the Redis client verifies the rediss:// connection with (mounted from redis-ca).
+      REDIS_CA_FILE = "${var.redis_ca_dir}/ca.pem"
     },
     var.extra_config,
   )
@@ -143,8 +155,50 @@ resource "kubernetes_secret_v1" "this" {
   }
 }
 
+# The Redis cluster's TLS certificate: clients verify rediss:// by default (redis-py:
+# ssl_cert_reqs="required") and the cluster's certificate is not publicly trusted, so it is
+# mounted at REDIS_CA_FILE.
+resource "kubernetes_secret_v1" "redis_ca" {
+  metadata {
+    name      = "redis-ca"
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  type = "Opaque"
+
+  data = {
+    "ca.pem" = var.redis.ca_certificate
+  }
+}
+
+# Pull credentials for the private registry (Scaleway Container Registry namespaces are private).
+resource "kubernetes_secret_v1" "registry" {
+  metadata {
+    name      = "registry-pull"
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  type = "kubernetes.io/dockerconfigjson"
+
+  data = {
+    ".dockerconfigjson" = jsonencode({
+      auths = {
+        for host in var.registry_auth.hosts : host => {
+          username = var.registry_auth.username
+          password = var.registry_auth.password
+          auth     = base64encode("${var.registry_auth.username}:${var.registry_auth.password}")
+        }
+      }
+    })
+  }
+}
+
 resource "kubernetes_deployment_v1" "this" {
   #checkov:skip=CKV_K8S_43:Addressed by the release tag CI passes (-var backend_image_tag=...), pulled Always; the digest is not known when the tree is rendered.
+  wait_for_rollout = var.wait_for_rollout
+
   metadata {
     name      = var.name
     namespace = kubernetes_namespace_v1.this.metadata[0].name
@@ -180,6 +234,10 @@ resource "kubernetes_deployment_v1" "this" {
 
       spec {
         automount_service_account_token = false
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
+        }
 
         security_context {
           run_as_non_root = true
@@ -260,6 +318,25 @@ resource "kubernetes_deployment_v1" "this" {
           volume_mount {
             name       = "tmp"
             mount_path = "/tmp"
+          }
+
+          volume_mount {
+            name       = "redis-ca"
+            mount_path = var.redis_ca_dir
+            read_only  = true
+          }
+        }
+
+        volume {
+          name = "redis-ca"
+
+          secret {
+            secret_name = kubernetes_secret_v1.redis_ca.metadata[0].name
+
+            items {
+              key  = "ca.pem"
+              path = "ca.pem"
+            }
           }
         }
 
@@ -372,12 +449,22 @@ resource "kubernetes_ingress_v1" "this" {
   depends_on = [helm_release.traefik, helm_release.cluster_issuer]
 }
 
-# The public address of the ingress Load Balancer, to point the API hostname at.
-data "kubernetes_service_v1" "ingress" {
-  metadata {
-    name      = "traefik"
-    namespace = var.ingress_namespace
-  }
+# --- Optional DNS: the API hostname's A record to the reserved ingress IP -------------------------
 
-  depends_on = [helm_release.traefik]
+resource "scaleway_domain_record" "api" {
+  count = var.dns_zone != null ? 1 : 0
+
+  dns_zone   = var.dns_zone
+  project_id = var.project_id
+  name       = trimsuffix(trimsuffix(var.hostname, var.dns_zone), ".")
+  type       = "A"
+  data       = scaleway_lb_ip.ingress.ip_address
+  ttl        = var.dns_ttl
+
+  lifecycle {
+    precondition {
+      condition     = var.hostname != var.dns_zone && endswith(var.hostname, ".${var.dns_zone}")
+      error_message = "hostname must be a subdomain of dns_zone."
+    }
+  }
 }

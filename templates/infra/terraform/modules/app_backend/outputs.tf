@@ -23,7 +23,17 @@ output "cluster_issuer_name" {
   value       = var.cluster_issuer_name
 }
 
+output "ingress_ip" {
+  description = "Reserved public IP of the ingress Load Balancer (known at plan time): the API hostname's A record points here."
+  value       = scaleway_lb_ip.ingress.ip_address
+}
+
 output "ingress_load_balancer_ip" {
-  description = "Public IP of the ingress Load Balancer: point the API hostname's DNS record at it."
-  value       = try(data.kubernetes_service_v1.ingress.status[0].load_balancer[0].ingress[0].ip, null)
+  description = "Same as ingress_ip (kept for existing readers)."
+  value       = scaleway_lb_ip.ingress.ip_address
+}
+
+output "api_dns_record_fqdn" {
+  description = "FQDN of the managed A record of the API hostname, or null when DNS is managed elsewhere."
+  value       = try(scaleway_domain_record.api[0].fqdn, null)
 }

@@ -1,3 +1,8 @@
+variable "project_id" {
+  type        = string
+  description = "Scaleway project of the reserved ingress IP and the DNS record."
+}
+
 variable "environment" {
   type        = string
   description = "Environment name (dev, staging, prod), exposed to the app as APP_ENV."
@@ -149,6 +154,29 @@ variable "run_as_user" {
   }
 }
 
+variable "registry_auth" {
+  type        = object({ hosts = list(string), username = string, password = string })
+  description = "Credentials of the private registries the images come from (from module.object_storage's read-only registry key): written to a kubernetes.io/dockerconfigjson Secret every pod pulls with."
+  sensitive   = true
+}
+
+variable "wait_for_rollout" {
+  type        = bool
+  description = "Wait for each Deployment's rollout to finish; false lets a first infrastructure apply finish before CI has pushed the images."
+  default     = true
+}
+
+variable "redis_ca_dir" {
+  type        = string
+  description = "Directory the Redis CA certificate is mounted in (file ca.pem); REDIS_CA_FILE names the file."
+  default     = "/etc/redis-ca"
+
+  validation {
+    condition     = startswith(var.redis_ca_dir, "/") && var.redis_ca_dir != "/tmp"
+    error_message = "redis_ca_dir must be an absolute path other than /tmp."
+  }
+}
+
 variable "database" {
   type        = object({ host = string, port = number, name = string, user = string, password = string })
   description = "PostgreSQL connection settings (from module.postgres)."
@@ -156,8 +184,8 @@ variable "database" {
 }
 
 variable "redis" {
-  type        = object({ host = string, port = number, user = string, password = string })
-  description = "Redis connection settings (from module.redis); TLS is always on."
+  type        = object({ host = string, port = number, user = string, password = string, ca_certificate = string })
+  description = "Redis connection settings (from module.redis); TLS is always on and ca_certificate (PEM) is the cluster's certificate the clients verify against."
   sensitive   = true
 }
 
@@ -181,19 +209,46 @@ variable "ingress_class_name" {
 
 variable "traefik_version" {
   type        = string
-  description = "Version of the traefik Helm chart."
+  description = "Exact version (x.y.z, no range) of the traefik Helm chart."
   default     = "37.1.1"
+
+  validation {
+    condition     = can(regex("^v?[0-9]+\\.[0-9]+\\.[0-9]+$", var.traefik_version))
+    error_message = "traefik_version must be an exact version x.y.z: helm refuses a resolved version that differs from a range."
+  }
 }
 
 variable "cert_manager_version" {
   type        = string
-  description = "Version of the cert-manager Helm chart."
+  description = "Exact version of the cert-manager Helm chart, spelled as jetstack does (v1.18.2)."
   default     = "v1.18.2"
+
+  validation {
+    condition     = can(regex("^v?[0-9]+\\.[0-9]+\\.[0-9]+$", var.cert_manager_version))
+    error_message = "cert_manager_version must be an exact version such as v1.18.2: helm refuses a resolved version that differs from a range."
+  }
 }
 
 variable "load_balancer_zone" {
   type        = string
   description = "Zone of the Scaleway Load Balancer created for the ingress Service, e.g. fr-par-1."
+}
+
+variable "dns_zone" {
+  type        = string
+  description = "Zone hosted in Scaleway Domains and DNS that contains hostname; when set, an A record for hostname points at the reserved ingress IP. Null to manage DNS elsewhere."
+  default     = null
+}
+
+variable "dns_ttl" {
+  type        = number
+  description = "TTL of the API's A record in seconds."
+  default     = 300
+
+  validation {
+    condition     = var.dns_ttl >= 60
+    error_message = "dns_ttl must be at least 60 seconds."
+  }
 }
 
 variable "cluster_issuer_name" {

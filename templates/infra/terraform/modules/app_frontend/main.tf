@@ -5,7 +5,9 @@
 locals {
   website_endpoint = scaleway_object_bucket_website_configuration.this.website_endpoint
   cdn_fqdn         = var.cdn_enabled ? scaleway_edge_services_dns_stage.this[0].default_fqdn : null
-  cname_target     = var.cdn_enabled ? local.cdn_fqdn : local.website_endpoint
+  # Only the CDN can serve the custom domain: Scaleway routes a CNAME'd host to the bucket whose
+  # name equals the host (a name with dots, which bucket names here never have), without TLS.
+  cname_target = local.cdn_fqdn
 
   # With Edge Services the custom domain gets a managed certificate; a bare bucket website is
   # served over HTTPS only on its own *.s3-website.<region>.scw.cloud name.
@@ -135,7 +137,7 @@ resource "scaleway_edge_services_head_stage" "this" {
 # --- Optional DNS record in a zone hosted by Scaleway Domains and DNS -----------------------------
 
 resource "scaleway_domain_record" "this" {
-  count = var.dns_zone != null ? 1 : 0
+  count = var.dns_zone != null && var.cdn_enabled ? 1 : 0
 
   dns_zone   = var.dns_zone
   project_id = var.project_id
@@ -149,5 +151,12 @@ resource "scaleway_domain_record" "this" {
       condition     = var.domain != var.dns_zone && endswith(var.domain, ".${var.dns_zone}")
       error_message = "domain must be a subdomain of dns_zone (a CNAME cannot sit at the zone apex)."
     }
+  }
+}
+
+check "custom_domain_needs_the_cdn" {
+  assert {
+    condition     = var.dns_zone == null || var.cdn_enabled
+    error_message = "dns_zone is set but cdn_enabled is false: a CNAME to the bucket website cannot serve the custom domain (Scaleway matches the host to a bucket of the same name, without TLS), so no record is created. Enable the CDN or drop dns_zone."
   }
 }

@@ -19,7 +19,7 @@ output "cdn_fqdn" {
 }
 
 output "cname_target" {
-  description = "What the domain's CNAME must point to (with a trailing dot in the zone file)."
+  description = "What the domain's CNAME must point to (the CDN's default FQDN; with a trailing dot in the zone file), or null without CDN: the bucket website cannot serve a custom domain."
   value       = local.cname_target
 }
 

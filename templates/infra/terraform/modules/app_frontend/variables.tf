@@ -70,8 +70,8 @@ variable "cdn_enabled" {
 
 variable "cdn_manage_plan" {
   type        = bool
-  description = "Subscribe the project to an Edge Services plan here; false when the subscription is managed elsewhere."
-  default     = true
+  description = "Subscribe the project to an Edge Services plan here. The plan is a per-project singleton and destroying it unsubscribes the whole project: true only in the one configuration that owns the project."
+  default     = false
 }
 
 variable "cdn_plan" {
@@ -93,7 +93,7 @@ variable "cdn_fallback_ttl" {
 
 variable "dns_zone" {
   type        = string
-  description = "Zone hosted in Scaleway Domains and DNS (e.g. mobi.example.com) in which to create the CNAME for domain; null to manage DNS elsewhere."
+  description = "Zone hosted in Scaleway Domains and DNS (e.g. mobi.example.com) in which to create the CNAME for domain to the CDN; needs cdn_enabled (a CNAME to the bucket website cannot serve the domain); null to manage DNS elsewhere."
   default     = null
 }
 

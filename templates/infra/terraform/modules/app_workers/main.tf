@@ -48,6 +48,8 @@ resource "kubernetes_config_map_v1" "this" {
     {
       APP_ENV   = var.environment
       LOG_LEVEL = var.log_level
+      # CA file the Redis client verifies the rediss:// connection with (mounted from redis-ca).
+      REDIS_CA_FILE = "${var.redis_ca_dir}/ca.pem"
     },
     var.extra_config,
   )
@@ -73,9 +75,51 @@ resource "kubernetes_secret_v1" "this" {
   }
 }
 
+# The Redis cluster's TLS certificate: clients verify rediss:// by default (redis-py:
+# ssl_cert_reqs="required") and the cluster's certificate is not publicly trusted, so it is
+# mounted at REDIS_CA_FILE.
+resource "kubernetes_secret_v1" "redis_ca" {
+  metadata {
+    name      = "redis-ca"
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  type = "Opaque"
+
+  data = {
+    "ca.pem" = var.redis.ca_certificate
+  }
+}
+
+# Pull credentials for the private registry (Scaleway Container Registry namespaces are private).
+resource "kubernetes_secret_v1" "registry" {
+  metadata {
+    name      = "registry-pull"
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+    labels    = local.labels
+  }
+
+  type = "kubernetes.io/dockerconfigjson"
+
+  data = {
+    ".dockerconfigjson" = jsonencode({
+      auths = {
+        for host in var.registry_auth.hosts : host => {
+          username = var.registry_auth.username
+          password = var.registry_auth.password
+          auth     = base64encode("${var.registry_auth.username}:${var.registry_auth.password}")
+        }
+      }
+    })
+  }
+}
+
 resource "kubernetes_deployment_v1" "this" {
   #checkov:skip=CKV_K8S_43:Addressed by the release tag set per worker (workers[*].tag, from CI), pulled Always; the digest is not known when the tree is rendered.
   for_each = var.workers
+
+  wait_for_rollout = var.wait_for_rollout
 
   metadata {
     name      = each.key
@@ -106,6 +150,10 @@ resource "kubernetes_deployment_v1" "this" {
       spec {
         automount_service_account_token  = false
         termination_grace_period_seconds = var.termination_grace_period_seconds
+
+        image_pull_secrets {
+          name = kubernetes_secret_v1.registry.metadata[0].name
+        }
 
         security_context {
           run_as_non_root = true
@@ -209,6 +257,25 @@ resource "kubernetes_deployment_v1" "this" {
           volume_mount {
             name       = "tmp"
             mount_path = "/tmp"
+          }
+
+          volume_mount {
+            name       = "redis-ca"
+            mount_path = var.redis_ca_dir
+            read_only  = true
+          }
+        }
+
+        volume {
+          name = "redis-ca"
+
+          secret {
+            secret_name = kubernetes_secret_v1.redis_ca.metadata[0].name
+
+            items {
+              key  = "ca.pem"
+              path = "ca.pem"
+            }
           }
         }
 

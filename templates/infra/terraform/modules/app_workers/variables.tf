@@ -129,6 +129,29 @@ variable "run_as_user" {
   }
 }
 
+variable "registry_auth" {
+  type        = object({ hosts = list(string), username = string, password = string })
+  description = "Credentials of the private registries the images come from (from module.object_storage's read-only registry key): written to a kubernetes.io/dockerconfigjson Secret every pod pulls with."
+  sensitive   = true
+}
+
+variable "wait_for_rollout" {
+  type        = bool
+  description = "Wait for each Deployment's rollout to finish; false lets a first infrastructure apply finish before CI has pushed the images."
+  default     = true
+}
+
+variable "redis_ca_dir" {
+  type        = string
+  description = "Directory the Redis CA certificate is mounted in (file ca.pem); REDIS_CA_FILE names the file."
+  default     = "/etc/redis-ca"
+
+  validation {
+    condition     = startswith(var.redis_ca_dir, "/") && var.redis_ca_dir != "/tmp"
+    error_message = "redis_ca_dir must be an absolute path other than /tmp."
+  }
+}
+
 variable "database" {
   type        = object({ host = string, port = number, name = string, user = string, password = string })
   description = "PostgreSQL connection settings (from module.postgres)."
@@ -136,8 +159,8 @@ variable "database" {
 }
 
 variable "redis" {
-  type        = object({ host = string, port = number, user = string, password = string })
-  description = "Redis connection settings (from module.redis); TLS is always on."
+  type        = object({ host = string, port = number, user = string, password = string, ca_certificate = string })
+  description = "Redis connection settings (from module.redis); TLS is always on and ca_certificate (PEM) is the cluster's certificate the clients verify against."
   sensitive   = true
 }
 

@@ -1,7 +1,9 @@
 # Settings of the external APIs (ANCPI cadastre, seismic risk) as one Secret in the workers'
-# namespace. Workers whose `external_apis` flag is set load it by its conventional name
-# (optional = true), so this module never has to be applied before module.app_workers and
-# module.app_workers never references this module.
+# namespace. The env root passes the namespace as module.app_workers.namespace, so the Secret is
+# created after the namespace even when both are in one apply (a constant string let the Secret
+# race the namespace: "namespaces \"workers\" not found"). Workers whose `external_apis` flag is
+# set load the Secret by its conventional name (optional = true), so they start before, or
+# without, it and module.app_workers never references this module.
 
 resource "kubernetes_secret_v1" "this" {
   metadata {

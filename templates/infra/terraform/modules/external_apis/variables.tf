@@ -1,6 +1,6 @@
 variable "namespace" {
   type        = string
-  description = "Namespace of the workers that consume the Secret (the same convention string app_workers uses)."
+  description = "Namespace of the workers that consume the Secret: pass module.app_workers.namespace, so the Secret waits for the namespace."
   default     = "workers"
 }
 

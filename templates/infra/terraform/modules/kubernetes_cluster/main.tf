@@ -3,8 +3,13 @@
 # outputs below, which are only known once the pool exists (a fresh cluster's API DNS does not
 # resolve before that; scaleway/terraform-provider-scaleway#500).
 
-data "scaleway_k8s_version" "this" {
-  name   = var.kubernetes_version
+# Only "latest" needs a lookup. A minor version (1.35) goes to the cluster as it is: with
+# auto_upgrade on, the cluster resolves x.y itself (ListVersions), while the data source would
+# GetVersion("1.35") and then require a 3-part x.y.z name back.
+data "scaleway_k8s_version" "latest" {
+  count = var.kubernetes_version == "latest" ? 1 : 0
+
+  name   = "latest"
   region = var.region
 }
 
@@ -13,7 +18,7 @@ resource "scaleway_k8s_cluster" "this" {
   project_id                  = var.project_id
   region                      = var.region
   type                        = "kapsule"
-  version                     = data.scaleway_k8s_version.this.major_minor_only
+  version                     = var.kubernetes_version == "latest" ? data.scaleway_k8s_version.latest[0].major_minor_only : var.kubernetes_version
   cni                         = var.cni
   private_network_id          = var.private_network_id
   delete_additional_resources = false
@@ -48,15 +53,17 @@ resource "scaleway_k8s_pool" "this" {
   wait_for_pool_ready    = true
   tags                   = var.tags
 
+  # Both values non-zero: the provider sends them at create only when non-zero (d.GetOk), so a
+  # 0 would be replaced by the API default (max_unavailable = 1) and every fresh environment would
+  # show a diff on its second plan.
   upgrade_policy {
     max_surge       = 1
-    max_unavailable = 0
+    max_unavailable = 1
   }
 
-  lifecycle {
-    # An autoscaled pool ignores `size` after creation; do not fight the autoscaler.
-    ignore_changes = [size]
-  }
+  # No ignore_changes on size: while autoscaling is on the provider neither reads size back nor
+  # sends it, so the autoscaler is not fought; with autoscaling off, pool_min_size is the node
+  # count and changing it resizes the pool.
 }
 
 resource "scaleway_k8s_acl" "this" {

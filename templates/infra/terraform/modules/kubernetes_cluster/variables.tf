@@ -63,7 +63,7 @@ variable "autoscaling" {
 
 variable "pool_min_size" {
   type        = number
-  description = "Minimum (and initial) number of nodes."
+  description = "Minimum (and initial) number of nodes; with autoscaling off, the node count (changing it resizes the pool)."
   default     = 1
 
   validation {
@@ -80,18 +80,18 @@ variable "pool_max_size" {
 
 variable "root_volume_type" {
   type        = string
-  description = "Root volume type of the nodes: l_ssd, b_ssd, sbs_5k or sbs_15k."
+  description = "Root volume type of the nodes: l_ssd, sbs_5k or sbs_15k (b_ssd is legacy, not available for new pools; changing it recreates the pool)."
   default     = "sbs_5k"
 
   validation {
-    condition     = contains(["l_ssd", "b_ssd", "sbs_5k", "sbs_15k"], var.root_volume_type)
-    error_message = "root_volume_type must be l_ssd, b_ssd, sbs_5k or sbs_15k."
+    condition     = contains(["l_ssd", "sbs_5k", "sbs_15k"], var.root_volume_type)
+    error_message = "root_volume_type must be l_ssd, sbs_5k or sbs_15k (b_ssd is not available for new pools)."
   }
 }
 
 variable "root_volume_size_gb" {
   type        = number
-  description = "Root volume size of the nodes in GB."
+  description = "Root volume size of the nodes in GB (at least 20; changing it recreates the pool)."
   default     = 40
 
   validation {

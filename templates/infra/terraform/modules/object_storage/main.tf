@@ -83,16 +83,18 @@ resource "scaleway_object_bucket_acl" "frontend" {
 # with an API key whose preferred project is this project (S3 clients act in that project).
 
 resource "scaleway_iam_application" "apps" {
-  name        = "${var.name_prefix}-apps"
-  description = "Object Storage access for the ${var.name_prefix} backend and workers."
-  tags        = var.tags
+  name            = "${var.name_prefix}-apps"
+  description     = "Object Storage access for the ${var.name_prefix} backend and workers."
+  organization_id = var.organization_id
+  tags            = var.tags
 }
 
 resource "scaleway_iam_policy" "apps" {
-  name           = "${var.name_prefix}-apps-object-storage"
-  description    = "Object Storage full access in the ${var.name_prefix} project, for the apps."
-  application_id = scaleway_iam_application.apps.id
-  tags           = var.tags
+  name            = "${var.name_prefix}-apps-object-storage"
+  description     = "Object Storage full access in the ${var.name_prefix} project, for the apps."
+  organization_id = var.organization_id
+  application_id  = scaleway_iam_application.apps.id
+  tags            = var.tags
 
   rule {
     project_ids          = [var.project_id]
@@ -106,4 +108,36 @@ resource "scaleway_iam_api_key" "apps" {
   description        = "S3 key of the ${var.name_prefix} apps (managed by Terraform)."
 
   depends_on = [scaleway_iam_policy.apps]
+}
+
+# The cluster's image-pull identity: Container Registry namespaces are private by default and
+# Kapsule nodes have no registry credentials, so the pods pull with this read-only key (user
+# "nologin", password = the secret key) through a kubernetes.io/dockerconfigjson Secret.
+
+resource "scaleway_iam_application" "registry_pull" {
+  name            = "${var.name_prefix}-registry-pull"
+  description     = "Read-only Container Registry access for the ${var.name_prefix} cluster's image pulls."
+  organization_id = var.organization_id
+  tags            = var.tags
+}
+
+resource "scaleway_iam_policy" "registry_pull" {
+  name            = "${var.name_prefix}-registry-read"
+  description     = "Container Registry read-only in the ${var.name_prefix} project, for image pulls."
+  organization_id = var.organization_id
+  application_id  = scaleway_iam_application.registry_pull.id
+  tags            = var.tags
+
+  rule {
+    project_ids          = [var.project_id]
+    permission_set_names = ["ContainerRegistryReadOnly"]
+  }
+}
+
+resource "scaleway_iam_api_key" "registry_pull" {
+  application_id     = scaleway_iam_application.registry_pull.id
+  default_project_id = var.project_id
+  description        = "Image-pull key of the ${var.name_prefix} cluster (managed by Terraform)."
+
+  depends_on = [scaleway_iam_policy.registry_pull]
 }

@@ -28,6 +28,12 @@ output "apps_application_id" {
   value       = scaleway_iam_application.apps.id
 }
 
+output "registry_pull_secret_key" {
+  description = "Secret key of the read-only registry identity: the password (user nologin) of the image-pull Secrets."
+  value       = scaleway_iam_api_key.registry_pull.secret_key
+  sensitive   = true
+}
+
 output "access_key" {
   description = "S3 access key of the apps' IAM application."
   value       = scaleway_iam_api_key.apps.access_key

@@ -3,6 +3,16 @@ variable "project_id" {
   description = "Scaleway project that owns the buckets and the IAM application's scope."
 }
 
+variable "organization_id" {
+  type        = string
+  description = "Organization of the project (module.project.organization_id): the IAM application and policy are created in it. Null falls back to the provider's default organization (SCW_DEFAULT_ORGANIZATION_ID), which the SDK never derives from the key."
+
+  validation {
+    condition     = var.organization_id == null || can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.organization_id))
+    error_message = "organization_id must be an organization UUID (or null for SCW_DEFAULT_ORGANIZATION_ID)."
+  }
+}
+
 variable "region" {
   type        = string
   description = "Object Storage region."

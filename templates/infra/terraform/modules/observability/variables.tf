@@ -31,13 +31,18 @@ variable "namespace" {
 
 variable "chart_version" {
   type        = string
-  description = "Version (or semver range) of the grafana/k8s-monitoring chart; the values follow its 2.x layout."
-  default     = "^2.1.0"
+  description = "Exact version (x.y.z, no range) of the grafana/k8s-monitoring chart; the values follow its 2.x layout."
+  default     = "2.1.4"
+
+  validation {
+    condition     = can(regex("^v?[0-9]+\\.[0-9]+\\.[0-9]+$", var.chart_version))
+    error_message = "chart_version must be an exact version x.y.z: helm refuses a resolved version that differs from a range."
+  }
 }
 
 variable "metrics_retention_days" {
   type        = number
-  description = "Retention of the custom metrics source in days (changing it recreates the source)."
+  description = "Retention of the custom metrics source in days (changed in place)."
   default     = 31
 
   validation {
@@ -48,7 +53,7 @@ variable "metrics_retention_days" {
 
 variable "logs_retention_days" {
   type        = number
-  description = "Retention of the custom logs source in days (changing it recreates the source)."
+  description = "Retention of the custom logs source in days (changed in place)."
   default     = 31
 
   validation {

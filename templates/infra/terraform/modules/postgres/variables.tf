@@ -35,7 +35,7 @@ variable "allowed_cidr" {
 
 variable "engine" {
   type        = string
-  description = "Database engine and major version; changing it runs a blue/green major upgrade."
+  description = "Database engine and major version; changing it runs a blue/green major upgrade that gives the instance a new ID."
   default     = "PostgreSQL-16"
 
   validation {
@@ -56,7 +56,7 @@ variable "node_type" {
 
 variable "ha_enabled" {
   type        = bool
-  description = "High-availability instance (primary + standby). Changing it recreates the instance."
+  description = "High-availability instance (primary + standby). Enabling it is an in-place upgrade (same instance); the API may refuse disabling it."
   default     = false
 }
 
@@ -77,8 +77,8 @@ variable "volume_size_gb" {
   default     = 10
 
   validation {
-    condition     = var.volume_size_gb >= 5
-    error_message = "volume_size_gb must be at least 5."
+    condition     = var.volume_size_gb >= 5 && var.volume_size_gb % 5 == 0
+    error_message = "volume_size_gb must be at least 5 and a multiple of 5 (the provider refuses other sizes)."
   }
 }
 
@@ -107,7 +107,7 @@ variable "backup_retention_days" {
 
 variable "admin_user_name" {
   type        = string
-  description = "Name of the instance's admin user (FN: changing it recreates the instance)."
+  description = "Name of the instance's admin user (changing it recreates the instance)."
   default     = "mobi_admin"
 }
 

@@ -3,6 +3,11 @@ output "project_id" {
   value       = local.project_id
 }
 
+output "organization_id" {
+  description = "Organization that owns the project: pass it to every IAM resource (never derived from the API key)."
+  value       = local.organization_id
+}
+
 output "project_name" {
   description = "Name of the Scaleway project."
   value       = local.project_name

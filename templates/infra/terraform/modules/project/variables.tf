@@ -15,6 +15,17 @@ variable "project_id" {
   }
 }
 
+variable "organization_id" {
+  type        = string
+  description = "Organization to create the project in; null uses the provider's default organization (SCW_DEFAULT_ORGANIZATION_ID). Required, one way or the other, with create_project = true."
+  default     = null
+
+  validation {
+    condition     = var.organization_id == null || can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.organization_id))
+    error_message = "organization_id must be an organization UUID (or null)."
+  }
+}
+
 variable "name" {
   type        = string
   description = "Name of the project to create (ignored when an existing project is used)."

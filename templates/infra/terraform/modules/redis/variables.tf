@@ -46,12 +46,12 @@ variable "node_type" {
 
 variable "cluster_size" {
   type        = number
-  description = "1 = standalone, 2 = high availability, 3 or more = cluster mode (Private Network frozen at creation)."
+  description = "1 = standalone, 2 = high availability. Cluster mode (3+) is refused: the apps get a single-node rediss:// URL and no cluster-aware client."
   default     = 1
 
   validation {
-    condition     = var.cluster_size >= 1 && floor(var.cluster_size) == var.cluster_size
-    error_message = "cluster_size must be a whole number of at least 1."
+    condition     = contains([1, 2], var.cluster_size)
+    error_message = "cluster_size must be 1 (standalone) or 2 (high availability): cluster mode needs a cluster-aware client the apps do not have."
   }
 }
 
