@@ -408,7 +408,7 @@ fn plan_time_rules_fail_the_plan_where_the_real_providers_do() {
     mutate(
         &s.out,
         K8S,
-        r#"(resource "scaleway_k8s_cluster" "this" \{[^}]*?)version(\s*)=\s*[^\n]+"#,
+        r#"(?s)(resource "scaleway_k8s_cluster" "this" \{.*?\n\s*)version(\s*)=\s*[^\n]+"#,
         r#"${1}version${2}= "1.35.3""#,
     );
     s.sync();
