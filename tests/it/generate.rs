@@ -996,3 +996,23 @@ fn bucket_names_are_preset_prefixes_with_a_stable_unique_suffix() {
     assert!(block(&env, "variable \"media_bucket_prefix\" {")
         .contains("default     = \"mobi-media-dev-example\""));
 }
+
+#[test]
+fn traefik_trusts_proxy_headers_from_the_private_network_only() {
+    let files = rendered("dev.toml");
+    let main = text_of(&files, "infra/terraform/modules/app_backend/main.tf");
+    let traefik = block(&main, "resource \"helm_release\" \"traefik\" {");
+    assert!(
+        !traefik.contains("insecure = true"),
+        "Traefik trusts PROXY headers from anyone"
+    );
+    assert_eq!(
+        traefik
+            .matches("trustedIPs = [var.proxy_trusted_cidr]")
+            .count(),
+        2
+    );
+    let env = text_of(&files, "infra/terraform/envs/dev/main.tf");
+    assert!(block(&env, "module \"app_backend\" {")
+        .contains("proxy_trusted_cidr   = module.network.ipv4_cidr"));
+}
