@@ -240,9 +240,9 @@ pub static QUESTIONS: &[Question] = &[
         "object_storage.media_bucket",
         4,
         "Media bucket",
-        "Global name: lowercase letters, digits, hyphens; no dots.",
+        "Name prefix (a unique suffix is added): a-z, 0-9, -.",
         Kind::Text,
-        rules::bucket_name,
+        rules::bucket_prefix,
         |p| p.object_storage.media_bucket
     ),
     text_q!(
@@ -251,7 +251,7 @@ pub static QUESTIONS: &[Question] = &[
         "Frontend bucket",
         "Static site bucket; different from the media bucket.",
         Kind::Text,
-        rules::bucket_name,
+        rules::bucket_prefix,
         |p| p.object_storage.frontend_bucket
     ),
     flag_q!(

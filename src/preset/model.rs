@@ -78,7 +78,9 @@ pub struct Network {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectStorage {
+    /// Prefix of the media bucket's name: the tree appends a stable random suffix (`-a1b2c3`).
     pub media_bucket: String,
+    /// Prefix of the frontend bucket's name, suffixed the same way.
     pub frontend_bucket: String,
     #[serde(default = "yes")]
     pub versioning: bool,

@@ -151,6 +151,19 @@ pub fn bucket_name(v: &str) -> RuleResult {
     matches(&BUCKET, v, expected)
 }
 
+/// Media and frontend bucket names are prefixes: the tree appends `-` and 6 hex digits (a random
+/// suffix kept in the state) so the name is unique across Scaleway, leaving 56 characters.
+pub fn bucket_prefix(v: &str) -> RuleResult {
+    bucket_name(v)?;
+    if v.len() > 56 {
+        return Err(format!(
+            "expected a bucket name prefix of at most 56 characters (a 7-character suffix makes it unique), got {} characters",
+            v.len()
+        ));
+    }
+    Ok(())
+}
+
 /// The environment's Private Network prefix (notes §5): RFC1918, /20 to /28, the network address
 /// itself, clear of Kapsule's service CIDR.
 pub fn private_cidr(v: &str) -> RuleResult {

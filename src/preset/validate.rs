@@ -62,11 +62,11 @@ pub fn violations(p: &Preset) -> Vec<Violation> {
     let os = &p.object_storage;
     c.check(
         "object_storage.media_bucket",
-        rules::bucket_name(&os.media_bucket),
+        rules::bucket_prefix(&os.media_bucket),
     );
     c.check(
         "object_storage.frontend_bucket",
-        rules::bucket_name(&os.frontend_bucket),
+        rules::bucket_prefix(&os.frontend_bucket),
     );
     if os.media_bucket == os.frontend_bucket {
         c.check(

@@ -972,3 +972,47 @@ fn redis_tls_certificate_reaches_every_pod_as_a_file_named_by_redis_ca_file() {
         }
     }
 }
+
+#[test]
+fn bucket_names_are_preset_prefixes_with_a_stable_unique_suffix() {
+    let files = rendered("dev.toml");
+    let os = text_of(&files, "infra/terraform/modules/object_storage/main.tf");
+    assert!(os.contains("resource \"random_id\" \"bucket_suffix\" {"));
+    for b in ["media", "frontend"] {
+        let bucket = block(
+            &os,
+            &format!("resource \"scaleway_object_bucket\" \"{b}\" {{"),
+        );
+        assert!(
+            bucket.contains(&format!("name          = local.{b}_bucket_name")),
+            "the {b} bucket takes the preset's name verbatim:\n{bucket}"
+        );
+        assert!(os.contains(&format!(
+            "{b}_bucket_name{} = \"${{var.{b}_bucket_prefix}}-${{random_id.bucket_suffix.hex}}\"",
+            if b == "media" { "   " } else { "" }
+        )));
+    }
+    let env = text_of(&files, "infra/terraform/envs/dev/variables.tf");
+    assert!(block(&env, "variable \"media_bucket_prefix\" {")
+        .contains("default     = \"mobi-media-dev-example\""));
+}
+
+#[test]
+fn traefik_trusts_proxy_headers_from_the_private_network_only() {
+    let files = rendered("dev.toml");
+    let main = text_of(&files, "infra/terraform/modules/app_backend/main.tf");
+    let traefik = block(&main, "resource \"helm_release\" \"traefik\" {");
+    assert!(
+        !traefik.contains("insecure = true"),
+        "Traefik trusts PROXY headers from anyone"
+    );
+    assert_eq!(
+        traefik
+            .matches("trustedIPs = [var.proxy_trusted_cidr]")
+            .count(),
+        2
+    );
+    let env = text_of(&files, "infra/terraform/envs/dev/main.tf");
+    assert!(block(&env, "module \"app_backend\" {")
+        .contains("proxy_trusted_cidr   = module.network.ipv4_cidr"));
+}

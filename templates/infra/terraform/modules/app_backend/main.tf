@@ -64,10 +64,11 @@ resource "helm_release" "traefik" {
       }
     }
     ports = {
-      # The Scaleway LB speaks PROXY protocol v2 to the nodes. The nodes' public interfaces drop
-      # inbound traffic (Kapsule default security group), so only the LB reaches these ports.
-      web       = { proxyProtocol = { insecure = true } }
-      websecure = { proxyProtocol = { insecure = true } }
+      # The Scaleway LB speaks PROXY protocol v2 to the nodes from a private IP of the Private
+      # Network: only that range is trusted, so a pod cannot spoof a client address with a PROXY
+      # header of its own.
+      web       = { proxyProtocol = { trustedIPs = [var.proxy_trusted_cidr] } }
+      websecure = { proxyProtocol = { trustedIPs = [var.proxy_trusted_cidr] } }
     }
   })]
 }

@@ -229,6 +229,16 @@ variable "cert_manager_version" {
   }
 }
 
+variable "proxy_trusted_cidr" {
+  type        = string
+  description = "The only range Traefik accepts PROXY protocol headers from: the Private Network prefix (the Load Balancer reaches the nodes from a private IP)."
+
+  validation {
+    condition     = can(cidrhost(var.proxy_trusted_cidr, 0)) && !startswith(var.proxy_trusted_cidr, "0.0.0.0/")
+    error_message = "proxy_trusted_cidr must be a CIDR other than 0.0.0.0/0."
+  }
+}
+
 variable "load_balancer_zone" {
   type        = string
   description = "Zone of the Scaleway Load Balancer created for the ingress Service, e.g. fr-par-1."

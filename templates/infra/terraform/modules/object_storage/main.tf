@@ -2,14 +2,23 @@
 # over the S3 protocol. The frontend bucket's website configuration and public-read policy live in
 # the app_frontend module (phase 10); this module only creates the bucket (phase 4).
 
+# Bucket names are global across every Scaleway customer: the preset's names are prefixes, and
+# this suffix (random once, then kept in the state) makes them unique to this environment.
+resource "random_id" "bucket_suffix" {
+  byte_length = 3
+}
+
 locals {
+  media_bucket_name    = "${var.media_bucket_prefix}-${random_id.bucket_suffix.hex}"
+  frontend_bucket_name = "${var.frontend_bucket_prefix}-${random_id.bucket_suffix.hex}"
+
   s3_endpoint = "https://s3.${var.region}.scw.cloud"
   # Buckets take S3 tags (a map); the other Scaleway resources take "key:value" strings.
   bucket_tags = { for t in var.tags : split(":", t)[0] => try(split(":", t)[1], "") }
 }
 
 resource "scaleway_object_bucket" "media" {
-  name          = var.media_bucket_name
+  name          = local.media_bucket_name
   project_id    = var.project_id
   region        = var.region
   force_destroy = var.force_destroy
@@ -55,7 +64,7 @@ resource "scaleway_object_bucket_acl" "media" {
 }
 
 resource "scaleway_object_bucket" "frontend" {
-  name          = var.frontend_bucket_name
+  name          = local.frontend_bucket_name
   project_id    = var.project_id
   region        = var.region
   force_destroy = var.force_destroy

@@ -28,23 +28,23 @@ variable "name_prefix" {
   description = "Prefix of IAM resource names, usually <project>-<env>."
 }
 
-variable "media_bucket_name" {
+variable "media_bucket_prefix" {
   type        = string
-  description = "Name of the media bucket; unique across all of Scaleway."
+  description = "Prefix of the media bucket's name; a stable 6-hex-digit suffix makes the name unique across all of Scaleway."
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.media_bucket_name))
-    error_message = "media_bucket_name must be 3-63 characters of lowercase letters, digits and hyphens."
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,54}[a-z0-9]$", var.media_bucket_prefix)) && !strcontains(var.media_bucket_prefix, "--")
+    error_message = "media_bucket_prefix must be 3-56 characters of lowercase letters, digits and single hyphens (the suffix takes 7 of the 63)."
   }
 }
 
-variable "frontend_bucket_name" {
+variable "frontend_bucket_prefix" {
   type        = string
-  description = "Name of the frontend (static site) bucket; unique across all of Scaleway."
+  description = "Prefix of the frontend (static site) bucket's name; a stable 6-hex-digit suffix makes the name unique across all of Scaleway."
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.frontend_bucket_name))
-    error_message = "frontend_bucket_name must be 3-63 characters of lowercase letters, digits and hyphens."
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,54}[a-z0-9]$", var.frontend_bucket_prefix)) && !strcontains(var.frontend_bucket_prefix, "--")
+    error_message = "frontend_bucket_prefix must be 3-56 characters of lowercase letters, digits and single hyphens (the suffix takes 7 of the 63)."
   }
 }
 

@@ -6,5 +6,9 @@ terraform {
       source  = "scaleway/scaleway"
       version = "~> 2.79"
     }
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.9"
+    }
   }
 }
