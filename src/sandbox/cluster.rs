@@ -17,7 +17,7 @@ pub const SANDBOX_DIR_ENV: &str = "MOBI_SANDBOX_DIR";
 
 /// How long the sandbox takes to create a namespace (a real create plus the wait for its
 /// default service account takes longer). Objects whose apply starts meanwhile find it missing.
-pub const NAMESPACE_CREATE_TIME: Duration = Duration::from_millis(400);
+pub const NAMESPACE_CREATE_TIME: Duration = Duration::from_millis(200);
 
 /// Namespaces every cluster starts with.
 const BUILT_IN: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];

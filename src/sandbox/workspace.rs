@@ -235,6 +235,10 @@ impl Workspace {
                 self.cli_config.to_string_lossy().into_owned(),
             ),
             ("CHECKPOINT_DISABLE".to_owned(), "1".to_owned()),
+            // Terraform's own switch (HashiCorp's plugin test harness uses it): plain gRPC on
+            // loopback instead of AutoMTLS, which saves a TLS handshake on every provider
+            // launch. The stand-ins still serve AutoMTLS when a client asks for it.
+            ("TF_DISABLE_PLUGIN_TLS".to_owned(), "1".to_owned()),
             ("TF_IN_AUTOMATION".to_owned(), "1".to_owned()),
             ("TF_INPUT".to_owned(), "0".to_owned()),
             (LATENCY_ENV.to_owned(), self.latency.as_millis().to_string()),
