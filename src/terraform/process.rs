@@ -183,8 +183,8 @@ pub async fn run(
             source: std::io::Error::other("pipe not captured"),
         });
     };
-    let mut stdout = BufReader::new(stdout).lines();
-    let mut stderr = BufReader::new(stderr).lines();
+    let mut stdout = LineReader::new(stdout);
+    let mut stderr = LineReader::new(stderr);
     let (mut out_done, mut err_done) = (false, false);
     let mut deadline: Option<tokio::time::Instant> = None;
     let mut first_line = true;
@@ -276,6 +276,65 @@ pub async fn run(
     Ok(out)
 }
 
+/// Longest line kept whole; the rest of a longer line is dropped (with a marker), so a runaway
+/// provider log cannot exhaust memory. Terraform's `-json` messages are far shorter.
+pub const MAX_LINE: usize = 4 * 1024 * 1024;
+
+/// Reads lines as bytes and decodes them lossily.
+///
+/// Why not `AsyncBufReadExt::lines`: it fails on the first invalid UTF-8 byte, after which the
+/// pipe is no longer drained, Terraform blocks writing to it and the run never ends. Provider
+/// output may hold any bytes; here an invalid sequence becomes U+FFFD and reading goes on.
+pub struct LineReader<R> {
+    inner: BufReader<R>,
+    buf: Vec<u8>,
+}
+
+impl<R: tokio::io::AsyncRead + Unpin> LineReader<R> {
+    pub fn new(inner: R) -> Self {
+        LineReader {
+            inner: BufReader::new(inner),
+            buf: Vec::new(),
+        }
+    }
+
+    /// The next line without its `\n` / `\r\n`; `None` at end of stream.
+    pub async fn next_line(&mut self) -> std::io::Result<Option<String>> {
+        self.buf.clear();
+        let mut truncated = false;
+        loop {
+            let chunk = self.inner.fill_buf().await?;
+            if chunk.is_empty() {
+                if self.buf.is_empty() && !truncated {
+                    return Ok(None);
+                }
+                break;
+            }
+            let (take, done) = match chunk.iter().position(|b| *b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            let room = MAX_LINE.saturating_sub(self.buf.len());
+            if take > room {
+                truncated = true;
+            }
+            self.buf.extend_from_slice(&chunk[..take.min(room)]);
+            self.inner.consume(take);
+            if done {
+                break;
+            }
+        }
+        while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
+            self.buf.pop();
+        }
+        let mut line = String::from_utf8_lossy(&self.buf).into_owned();
+        if truncated {
+            line.push_str(" …(line truncated)");
+        }
+        Ok(Some(line))
+    }
+}
+
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
@@ -308,4 +367,77 @@ pub async fn run_capture(cmd: &TfCommand, interrupt: &Interrupt) -> Result<Strin
 /// Is `dir` a directory Terraform has initialised (has `.terraform/`)?
 pub fn is_initialised(dir: &Path) -> bool {
     dir.join(".terraform").is_dir()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn invalid_utf8_is_decoded_lossily_and_reading_goes_on() {
+        let bytes: &[u8] = b"ok\n\xff\xfe bad\r\nafter\nlast";
+        let mut r = LineReader::new(bytes);
+        assert_eq!(r.next_line().await.unwrap().as_deref(), Some("ok"));
+        assert_eq!(
+            r.next_line().await.unwrap().as_deref(),
+            Some("\u{fffd}\u{fffd} bad")
+        );
+        assert_eq!(r.next_line().await.unwrap().as_deref(), Some("after"));
+        assert_eq!(r.next_line().await.unwrap().as_deref(), Some("last"));
+        assert_eq!(r.next_line().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn an_overlong_line_is_capped_and_the_next_one_kept() {
+        let mut input = vec![b'x'; MAX_LINE + 10];
+        input.extend_from_slice(b"\nnext\n");
+        let mut r = LineReader::new(input.as_slice());
+        let first = r.next_line().await.unwrap().unwrap();
+        assert!(first.ends_with("…(line truncated)"));
+        assert!(first.len() < MAX_LINE + 40);
+        assert_eq!(r.next_line().await.unwrap().as_deref(), Some("next"));
+    }
+
+    /// A stand-in terraform that prints an invalid byte and then more than a pipe buffer holds:
+    /// the run must drain both pipes to the end and keep every line.
+    #[tokio::test]
+    async fn a_run_with_invalid_bytes_and_a_megabyte_after_completes() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("terraform");
+        std::fs::write(
+            &script,
+            "#!/bin/sh\nprintf 'before\\n\\377\\376\\n'\nhead -c 1048576 /dev/zero | tr '\\0' 'a' | fold -w 1000\necho\necho end\nprintf '\\377 on stderr\\n' >&2\n",
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let cmd = TfCommand {
+            program: script,
+            args: Vec::new(),
+            cwd: dir.path().to_owned(),
+            env: Vec::new(),
+            output: OutputKind::Text,
+            detailed_exitcode: false,
+        };
+        let mut lines = Vec::new();
+        let interrupt = Interrupt::new();
+        let mut keep = |m: &TfMessage| {
+            if let TfMessage::Text(t) = m {
+                lines.push(t.clone());
+            }
+        };
+        let out = tokio::time::timeout(
+            Duration::from_secs(20),
+            run(&cmd, &interrupt, Duration::from_secs(1), &mut keep),
+        )
+        .await
+        .expect("the run ends")
+        .unwrap();
+        assert_eq!(out.exit_code, Some(0));
+        assert_eq!(lines.first().map(String::as_str), Some("before"));
+        assert!(lines.iter().any(|l| l == "\u{fffd}\u{fffd}"));
+        assert!(lines.iter().any(|l| l == "end"));
+        assert!(lines.iter().any(|l| l == "\u{fffd} on stderr"));
+        assert!(lines.len() > 1000, "{} lines", lines.len());
+    }
 }

@@ -600,3 +600,31 @@ fn objects_in_a_namespace_that_does_not_exist_yet_fail_like_the_api() {
     assert!(t.contains(r#"namespaces "workers" not found"#), "{t}");
     assert!(t.contains("modules/external_apis/main.tf"), "{t}");
 }
+
+/// A sandboxed tree copied or moved to another folder validates and plans there (its scratch
+/// copy came along and still named the old backend path: "Backend configuration changed").
+#[test]
+fn a_sandboxed_tree_moved_elsewhere_validates_and_plans_there() {
+    let first = dev_tree();
+    let o = validate_sandbox(first.path());
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let parent = tempfile::tempdir().unwrap();
+    let moved = parent.path().join("moved-here");
+    std::fs::rename(first.path(), &moved).unwrap();
+    let o = validate_sandbox(&moved);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let ws = Workspace::prepare(&moved, "dev", &opts()).expect("sandbox workspace");
+    let mut cmd = Command::new(terraform());
+    cmd.args([
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-target=module.network",
+    ])
+    .current_dir(ws.env_dir());
+    for (k, v) in ws.command_env() {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+}
