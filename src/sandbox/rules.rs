@@ -639,14 +639,14 @@ pub fn read_data(type_name: &str, config: &Value, provider: &ProviderConfig) -> 
             // The API answers with the project's own organization and name (setProjectState),
             // even though the schema leaves both Optional: what the tree derives from them must
             // be realistic.
-            let org = text(get(config, "organization_id"))
-                .or_else(|| provider.organization_id.clone())
-                .unwrap_or_else(|| {
-                    let seed = text(get(config, "project_id"))
-                        .or_else(|| provider.project_id.clone())
-                        .unwrap_or_default();
-                    uuid_from(&format!("organization of {seed}"))
-                });
+            // The project's own organization: the API knows it whatever the environment says,
+            // so the sandbox derives a stable one from the project rather than echo a setting.
+            let org = text(get(config, "organization_id")).unwrap_or_else(|| {
+                let seed = text(get(config, "project_id"))
+                    .or_else(|| provider.project_id.clone())
+                    .unwrap_or_default();
+                uuid_from(&format!("organization of {seed}"))
+            });
             v.values.push(("organization_id".into(), Value::from(org)));
             if text(get(config, "name")).is_none() {
                 v.values.push(("name".into(), Value::from("default")));

@@ -478,8 +478,8 @@ fn apply_time_api_rules_and_replacements() {
     mutate(
         &s.out,
         OS,
-        r#"name(\s*)=\s*var\.media_bucket_name"#,
-        r#"name${1}= "Mobi_Media""#,
+        r#"(resource "scaleway_object_bucket" "media" \{\s*\n\s*)name(\s*)=\s*[^\n]+"#,
+        r#"${1}name${2}= "Mobi_Media""#,
     );
     s.sync();
     for (target, expect) in [
