@@ -1016,3 +1016,124 @@ fn traefik_trusts_proxy_headers_from_the_private_network_only() {
     assert!(block(&env, "module \"app_backend\" {")
         .contains("proxy_trusted_cidr   = module.network.ipv4_cidr"));
 }
+
+/// The text of the job `name` of a GitHub workflow (from `  name:` to the next job).
+fn workflow_job<'a>(workflow: &'a str, name: &str) -> &'a str {
+    let header = format!("\n  {name}:\n");
+    let start = workflow
+        .find(&header)
+        .unwrap_or_else(|| panic!("no job {name}"))
+        + 1;
+    let rest = &workflow[start + header.len() - 1..];
+    let end = rest
+        .match_indices("\n  ")
+        .find(|(i, _)| {
+            let line = &rest[i + 3..];
+            !line.starts_with(' ') && !line.starts_with('#') && line.contains(':')
+        })
+        .map(|(i, _)| start + header.len() - 1 + i)
+        .unwrap_or(workflow.len());
+    &workflow[start..end]
+}
+
+#[test]
+fn ci_workflow_pins_node24_actions_by_sha_and_uploads_no_binary_plan() {
+    let files = rendered("dev.toml");
+    let wf = text_of(&files, ".github/workflows/terraform.yml");
+    let pinned = regex::Regex::new(
+        r"^\s*- uses: (actions/checkout|hashicorp/setup-terraform|actions/upload-artifact)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$",
+    )
+    .unwrap();
+    let uses: Vec<&str> = wf.lines().filter(|l| l.contains("uses:")).collect();
+    assert!(uses.len() >= 8, "{uses:?}");
+    for line in &uses {
+        let c = pinned
+            .captures(line)
+            .unwrap_or_else(|| panic!("not pinned by SHA with a version comment: {line}"));
+        // The first majors that run on Node 24 (Node 20 is gone from the runners).
+        let (major, min) = match &c[1] {
+            "actions/checkout" => (c[3][1..].split('.').next().unwrap().to_owned(), 5),
+            "hashicorp/setup-terraform" => (c[3][1..].split('.').next().unwrap().to_owned(), 4),
+            _ => (c[3][1..].split('.').next().unwrap().to_owned(), 6),
+        };
+        assert!(major.parse::<u32>().unwrap() >= min, "old major: {line}");
+    }
+    let plan = workflow_job(&wf, "plan");
+    let upload = &plan[plan.find("actions/upload-artifact").unwrap()..];
+    assert!(
+        !upload.contains("/tfplan\n"),
+        "the binary plan (secrets in clear) is uploaded"
+    );
+    assert!(upload.contains("plan.txt") && upload.contains("plan-summary.json"));
+    assert!(plan.contains("rm -f tfplan"));
+    assert!(plan.contains("terraform show -json tfplan"));
+}
+
+#[test]
+fn ci_workflow_never_cancels_a_state_lock_holder_and_inits_from_the_lock_file() {
+    let files = rendered("dev.toml");
+    let wf = text_of(&files, ".github/workflows/terraform.yml");
+    let before_jobs = &wf[..wf.find("\njobs:\n").unwrap()];
+    assert!(
+        !before_jobs.contains("cancel-in-progress"),
+        "a workflow-wide cancel-in-progress reaches the plan and apply jobs"
+    );
+    for job in ["plan", "apply"] {
+        let j = workflow_job(&wf, job);
+        assert!(
+            j.contains("cancel-in-progress: false") && !j.contains("cancel-in-progress: true"),
+            "{job} holds the state lock: {j}"
+        );
+    }
+    let inits: Vec<&str> = wf
+        .lines()
+        .filter(|l| l.contains("run: terraform init"))
+        .collect();
+    assert!(inits.len() >= 2);
+    for l in inits {
+        assert!(l.contains("-lockfile=readonly"), "{l}");
+    }
+    assert!(wf.contains("providers lock"));
+    assert!(wf.contains("-platform=linux_amd64") && wf.contains("-platform=darwin_arm64"));
+    let readme = text_of(&files, "infra/terraform/README.md");
+    assert!(readme.contains(".terraform.lock.hcl") && readme.contains("-platform=linux_amd64"));
+}
+
+#[test]
+fn ci_workflow_applies_each_env_on_merge_phase_by_phase_behind_its_environment() {
+    let files = rendered("prod.toml");
+    let wf = text_of(&files, ".github/workflows/terraform.yml");
+    let apply = workflow_job(&wf, "apply");
+    assert!(apply.contains("if: github.event_name == 'push' && github.ref == 'refs/heads/main'"));
+    assert!(apply.contains("environment: ${{ matrix.env }}"));
+    assert!(apply.contains("PRESET: presets/${{ matrix.env }}.toml"));
+    assert!(apply.contains("set -euo pipefail"));
+    assert!(apply.contains("--from \"$phase\" --to \"$phase\""));
+    assert!(apply.contains("--apply --auto-approve --json"));
+    assert!(apply.contains("mobi-tui smoke --preset \"$PRESET\" --out . --junit"));
+    let upload = &apply[apply.rfind("actions/upload-artifact").unwrap()..];
+    assert!(upload.contains("if: always()") && upload.contains("smoke-${{ matrix.env }}.xml"));
+    assert!(wf.contains("required reviewers"));
+    let readme = text_of(&files, "infra/terraform/README.md");
+    assert!(readme.contains("required reviewers") && readme.contains("--auto-approve"));
+}
+
+#[test]
+fn generated_workflow_passes_actionlint() {
+    let dir = tempfile::tempdir().unwrap();
+    generate_ok(&repo().join("presets/dev.toml"), dir.path());
+    let wf = dir.path().join(".github/workflows/terraform.yml");
+    let out = Command::new("actionlint")
+        .arg("-no-color")
+        .arg(&wf)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("actionlint not runnable ({e}): run scripts/install-test-deps.sh")
+        });
+    assert!(
+        out.status.success(),
+        "actionlint:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
