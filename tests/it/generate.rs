@@ -1137,3 +1137,52 @@ fn generated_workflow_passes_actionlint() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn kubernetes_api_allow_list_is_a_preset_decision_with_its_ci_consequence_said() {
+    let files = rendered_variant(&[(
+        "[kubernetes]",
+        "[kubernetes]\napi_allowed_cidrs = [\"203.0.113.0/24\"]",
+    )]);
+    let vars = text_of(&files, "infra/terraform/envs/dev/variables.tf");
+    let v = block(&vars, "variable \"kubernetes_api_allowed_cidrs\" {");
+    assert!(v.contains("default     = [\"203.0.113.0/24\"]"), "{v}");
+    assert!(v.contains("validation {") && v.contains("GitHub-hosted CI runners"));
+    let example = text_of(&files, "infra/terraform/envs/dev/terraform.tfvars.example");
+    assert!(example.contains("kubernetes_api_allowed_cidrs = [\"203.0.113.0/24\"]"));
+    let prod = std::fs::read_to_string(repo().join("presets/prod.toml")).unwrap();
+    assert!(
+        prod.contains("\napi_allowed_cidrs = "),
+        "prod decides explicitly"
+    );
+    let readme = text_of(&files, "infra/terraform/README.md");
+    assert!(
+        readme.contains("`kubernetes.api_allowed_cidrs`")
+            && readme.contains("GitHub-hosted CI runners")
+    );
+}
+
+#[test]
+fn permission_sets_per_phase_are_a_table_in_the_tree_readme() {
+    let files = rendered("dev.toml");
+    let readme = text_of(&files, "infra/terraform/README.md");
+    let section = &readme[readme
+        .find("## Permissions each phase needs")
+        .expect("no permission table")..];
+    let section = &section[..section[3..].find("\n## ").unwrap() + 3];
+    assert!(section.contains("| phase | module / what | permission sets |"));
+    for set in [
+        "VPCFullAccess",
+        "PrivateNetworksFullAccess",
+        "ObjectStorageFullAccess",
+        "IAMManager",
+        "RelationalDatabasesFullAccess",
+        "RedisFullAccess",
+        "KubernetesFullAccess",
+        "LoadBalancersFullAccess",
+        "EdgeServicesFullAccess",
+        "ObservabilityFullAccess",
+    ] {
+        assert!(section.contains(set), "{set} missing from the table");
+    }
+}
