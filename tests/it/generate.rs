@@ -1186,3 +1186,52 @@ fn permission_sets_per_phase_are_a_table_in_the_tree_readme() {
         assert!(section.contains(set), "{set} missing from the table");
     }
 }
+
+#[test]
+fn state_bucket_bootstrap_root_is_versioned_expires_old_versions_and_admits_only_admins() {
+    let files = rendered("dev.toml");
+    let dir = "infra/terraform/bootstrap";
+    for f in [
+        "main.tf",
+        "variables.tf",
+        "outputs.tf",
+        "versions.tf",
+        "README.md",
+    ] {
+        text_of(&files, &format!("{dir}/{f}"));
+    }
+    let main = text_of(&files, &format!("{dir}/main.tf"));
+    let bucket = block(&main, "resource \"scaleway_object_bucket\" \"this\" {");
+    assert!(bucket.contains("versioning {\n    enabled = true"));
+    assert!(bucket.contains("noncurrent_version_expiration {"));
+    assert!(bucket.contains("prevent_destroy = true"));
+    let policy = block(
+        &main,
+        "resource \"scaleway_object_bucket_policy\" \"this\" {",
+    );
+    assert!(policy.contains("Principal = { SCW = var.admin_principals }"));
+    assert!(
+        !policy.contains("Principal = \"*\""),
+        "the state bucket admits anyone"
+    );
+    let vars = text_of(&files, &format!("{dir}/variables.tf"));
+    let names: Vec<&str> = vars
+        .lines()
+        .filter_map(|l| l.strip_prefix("variable \""))
+        .map(|l| &l[..l.find('"').unwrap()])
+        .collect();
+    assert!(names.contains(&"admin_principals") && names.contains(&"state_bucket_name"));
+    for n in names {
+        let b = block(&vars, &format!("variable \"{n}\" {{"));
+        for part in ["type ", "description ", "validation {"] {
+            assert!(b.contains(part), "variable {n} lacks {part}");
+        }
+    }
+    let admins = block(&vars, "variable \"admin_principals\" {");
+    assert!(
+        admins.contains("length(var.admin_principals) > 0"),
+        "lockout"
+    );
+    let readme = text_of(&files, "infra/terraform/README.md");
+    assert!(readme.contains("bootstrap/") && readme.contains("apps' S3 key is denied"));
+}
