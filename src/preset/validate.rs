@@ -150,6 +150,21 @@ pub fn violations(p: &Preset) -> Vec<Violation> {
         );
     }
     c.check("kubernetes.cni", rules::cni(&k.cni));
+    match &k.api_allowed_cidrs {
+        None if p.project.env == "prod" => c.check(
+            "kubernetes.api_allowed_cidrs",
+            Err("expected an explicit decision in a prod preset: the CIDRs that may reach the Kubernetes API (office, VPN, self-hosted CI runners: GitHub-hosted runners have no fixed address and lose access), or [] to leave it open to any address on purpose".into()),
+        ),
+        None => {}
+        Some(list) => {
+            for (i, cidr) in list.iter().enumerate() {
+                c.check(
+                    format!("kubernetes.api_allowed_cidrs[{i}]"),
+                    rules::ipv4_cidr(cidr),
+                );
+            }
+        }
+    }
     c.check(
         "kubernetes.root_volume_size_gb",
         rules::in_range(

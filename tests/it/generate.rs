@@ -1016,3 +1016,222 @@ fn traefik_trusts_proxy_headers_from_the_private_network_only() {
     assert!(block(&env, "module \"app_backend\" {")
         .contains("proxy_trusted_cidr   = module.network.ipv4_cidr"));
 }
+
+/// The text of the job `name` of a GitHub workflow (from `  name:` to the next job).
+fn workflow_job<'a>(workflow: &'a str, name: &str) -> &'a str {
+    let header = format!("\n  {name}:\n");
+    let start = workflow
+        .find(&header)
+        .unwrap_or_else(|| panic!("no job {name}"))
+        + 1;
+    let rest = &workflow[start + header.len() - 1..];
+    let end = rest
+        .match_indices("\n  ")
+        .find(|(i, _)| {
+            let line = &rest[i + 3..];
+            !line.starts_with(' ') && !line.starts_with('#') && line.contains(':')
+        })
+        .map(|(i, _)| start + header.len() - 1 + i)
+        .unwrap_or(workflow.len());
+    &workflow[start..end]
+}
+
+#[test]
+fn ci_workflow_pins_node24_actions_by_sha_and_uploads_no_binary_plan() {
+    let files = rendered("dev.toml");
+    let wf = text_of(&files, ".github/workflows/terraform.yml");
+    let pinned = regex::Regex::new(
+        r"^\s*- uses: (actions/checkout|hashicorp/setup-terraform|actions/upload-artifact)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$",
+    )
+    .unwrap();
+    let uses: Vec<&str> = wf.lines().filter(|l| l.contains("uses:")).collect();
+    assert!(uses.len() >= 8, "{uses:?}");
+    for line in &uses {
+        let c = pinned
+            .captures(line)
+            .unwrap_or_else(|| panic!("not pinned by SHA with a version comment: {line}"));
+        // The first majors that run on Node 24 (Node 20 is gone from the runners).
+        let (major, min) = match &c[1] {
+            "actions/checkout" => (c[3][1..].split('.').next().unwrap().to_owned(), 5),
+            "hashicorp/setup-terraform" => (c[3][1..].split('.').next().unwrap().to_owned(), 4),
+            _ => (c[3][1..].split('.').next().unwrap().to_owned(), 6),
+        };
+        assert!(major.parse::<u32>().unwrap() >= min, "old major: {line}");
+    }
+    let plan = workflow_job(&wf, "plan");
+    let upload = &plan[plan.find("actions/upload-artifact").unwrap()..];
+    assert!(
+        !upload.contains("/tfplan\n"),
+        "the binary plan (secrets in clear) is uploaded"
+    );
+    assert!(upload.contains("plan.txt") && upload.contains("plan-summary.json"));
+    assert!(plan.contains("rm -f tfplan"));
+    assert!(plan.contains("terraform show -json tfplan"));
+}
+
+#[test]
+fn ci_workflow_never_cancels_a_state_lock_holder_and_inits_from_the_lock_file() {
+    let files = rendered("dev.toml");
+    let wf = text_of(&files, ".github/workflows/terraform.yml");
+    let before_jobs = &wf[..wf.find("\njobs:\n").unwrap()];
+    assert!(
+        !before_jobs.contains("cancel-in-progress"),
+        "a workflow-wide cancel-in-progress reaches the plan and apply jobs"
+    );
+    for job in ["plan", "apply"] {
+        let j = workflow_job(&wf, job);
+        assert!(
+            j.contains("cancel-in-progress: false") && !j.contains("cancel-in-progress: true"),
+            "{job} holds the state lock: {j}"
+        );
+    }
+    let inits: Vec<&str> = wf
+        .lines()
+        .filter(|l| l.contains("run: terraform init"))
+        .collect();
+    assert!(inits.len() >= 2);
+    for l in inits {
+        assert!(l.contains("-lockfile=readonly"), "{l}");
+    }
+    assert!(wf.contains("providers lock"));
+    assert!(wf.contains("-platform=linux_amd64") && wf.contains("-platform=darwin_arm64"));
+    let readme = text_of(&files, "infra/terraform/README.md");
+    assert!(readme.contains(".terraform.lock.hcl") && readme.contains("-platform=linux_amd64"));
+}
+
+#[test]
+fn ci_workflow_applies_each_env_on_merge_phase_by_phase_behind_its_environment() {
+    let files = rendered("prod.toml");
+    let wf = text_of(&files, ".github/workflows/terraform.yml");
+    let apply = workflow_job(&wf, "apply");
+    assert!(apply.contains("if: github.event_name == 'push' && github.ref == 'refs/heads/main'"));
+    assert!(apply.contains("environment: ${{ matrix.env }}"));
+    assert!(apply.contains("PRESET: presets/${{ matrix.env }}.toml"));
+    assert!(apply.contains("set -euo pipefail"));
+    assert!(apply.contains("--from \"$phase\" --to \"$phase\""));
+    assert!(apply.contains("--apply --auto-approve --json"));
+    assert!(apply.contains("mobi-tui smoke --preset \"$PRESET\" --out . --junit"));
+    let upload = &apply[apply.rfind("actions/upload-artifact").unwrap()..];
+    assert!(upload.contains("if: always()") && upload.contains("smoke-${{ matrix.env }}.xml"));
+    assert!(wf.contains("required reviewers"));
+    let readme = text_of(&files, "infra/terraform/README.md");
+    assert!(readme.contains("required reviewers") && readme.contains("--auto-approve"));
+}
+
+#[test]
+fn generated_workflow_passes_actionlint() {
+    let dir = tempfile::tempdir().unwrap();
+    generate_ok(&repo().join("presets/dev.toml"), dir.path());
+    let wf = dir.path().join(".github/workflows/terraform.yml");
+    let out = Command::new("actionlint")
+        .arg("-no-color")
+        .arg(&wf)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("actionlint not runnable ({e}): run scripts/install-test-deps.sh")
+        });
+    assert!(
+        out.status.success(),
+        "actionlint:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn kubernetes_api_allow_list_is_a_preset_decision_with_its_ci_consequence_said() {
+    let files = rendered_variant(&[(
+        "[kubernetes]",
+        "[kubernetes]\napi_allowed_cidrs = [\"203.0.113.0/24\"]",
+    )]);
+    let vars = text_of(&files, "infra/terraform/envs/dev/variables.tf");
+    let v = block(&vars, "variable \"kubernetes_api_allowed_cidrs\" {");
+    assert!(v.contains("default     = [\"203.0.113.0/24\"]"), "{v}");
+    assert!(v.contains("validation {") && v.contains("GitHub-hosted CI runners"));
+    let example = text_of(&files, "infra/terraform/envs/dev/terraform.tfvars.example");
+    assert!(example.contains("kubernetes_api_allowed_cidrs = [\"203.0.113.0/24\"]"));
+    let prod = std::fs::read_to_string(repo().join("presets/prod.toml")).unwrap();
+    assert!(
+        prod.contains("\napi_allowed_cidrs = "),
+        "prod decides explicitly"
+    );
+    let readme = text_of(&files, "infra/terraform/README.md");
+    assert!(
+        readme.contains("`kubernetes.api_allowed_cidrs`")
+            && readme.contains("GitHub-hosted CI runners")
+    );
+}
+
+#[test]
+fn permission_sets_per_phase_are_a_table_in_the_tree_readme() {
+    let files = rendered("dev.toml");
+    let readme = text_of(&files, "infra/terraform/README.md");
+    let section = &readme[readme
+        .find("## Permissions each phase needs")
+        .expect("no permission table")..];
+    let section = &section[..section[3..].find("\n## ").unwrap() + 3];
+    assert!(section.contains("| phase | module / what | permission sets |"));
+    for set in [
+        "VPCFullAccess",
+        "PrivateNetworksFullAccess",
+        "ObjectStorageFullAccess",
+        "IAMManager",
+        "RelationalDatabasesFullAccess",
+        "RedisFullAccess",
+        "KubernetesFullAccess",
+        "LoadBalancersFullAccess",
+        "EdgeServicesFullAccess",
+        "ObservabilityFullAccess",
+    ] {
+        assert!(section.contains(set), "{set} missing from the table");
+    }
+}
+
+#[test]
+fn state_bucket_bootstrap_root_is_versioned_expires_old_versions_and_admits_only_admins() {
+    let files = rendered("dev.toml");
+    let dir = "infra/terraform/bootstrap";
+    for f in [
+        "main.tf",
+        "variables.tf",
+        "outputs.tf",
+        "versions.tf",
+        "README.md",
+    ] {
+        text_of(&files, &format!("{dir}/{f}"));
+    }
+    let main = text_of(&files, &format!("{dir}/main.tf"));
+    let bucket = block(&main, "resource \"scaleway_object_bucket\" \"this\" {");
+    assert!(bucket.contains("versioning {\n    enabled = true"));
+    assert!(bucket.contains("noncurrent_version_expiration {"));
+    assert!(bucket.contains("prevent_destroy = true"));
+    let policy = block(
+        &main,
+        "resource \"scaleway_object_bucket_policy\" \"this\" {",
+    );
+    assert!(policy.contains("Principal = { SCW = var.admin_principals }"));
+    assert!(
+        !policy.contains("Principal = \"*\""),
+        "the state bucket admits anyone"
+    );
+    let vars = text_of(&files, &format!("{dir}/variables.tf"));
+    let names: Vec<&str> = vars
+        .lines()
+        .filter_map(|l| l.strip_prefix("variable \""))
+        .map(|l| &l[..l.find('"').unwrap()])
+        .collect();
+    assert!(names.contains(&"admin_principals") && names.contains(&"state_bucket_name"));
+    for n in names {
+        let b = block(&vars, &format!("variable \"{n}\" {{"));
+        for part in ["type ", "description ", "validation {"] {
+            assert!(b.contains(part), "variable {n} lacks {part}");
+        }
+    }
+    let admins = block(&vars, "variable \"admin_principals\" {");
+    assert!(
+        admins.contains("length(var.admin_principals) > 0"),
+        "lockout"
+    );
+    let readme = text_of(&files, "infra/terraform/README.md");
+    assert!(readme.contains("bootstrap/") && readme.contains("apps' S3 key is denied"));
+}
