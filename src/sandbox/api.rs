@@ -82,15 +82,9 @@ impl Listing {
     }
 }
 
+/// The strings of a JSON array (none when absent).
 fn strs(j: Option<&Json>) -> Vec<String> {
-    j.and_then(Json::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Json::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+    j.map(super::behaviour::string_list).unwrap_or_default()
 }
 
 /// The Kubernetes version entry Kapsule lists under `name` in `region`.
@@ -245,22 +239,29 @@ impl Catalog {
     /// RDB node types in `region`.
     pub fn rdb_node_types(&self, region: &str) -> Listing {
         self.docs_list("rdb_node_types", region)
-            .unwrap_or_else(|| Listing {
-                values: self
-                    .recorded
-                    .get("rdb")
-                    .and_then(|r| r.get("instance_creates_accepted"))
-                    .and_then(Json::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|c| c.get("node_type")?.as_str().map(str::to_owned))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                complete: false,
-                source: "node types of recorded instance creates (scaleway-catalog.json)".into(),
-                case_insensitive: true,
+            .unwrap_or_else(|| self.accepted_node_types("rdb", "instance_creates_accepted"))
+    }
+
+    /// The node types of the creates the recordings hold (`<service>.<list>[].node_type`): proven
+    /// to work, but only a partial list of the offer.
+    fn accepted_node_types(&self, service: &str, list: &str) -> Listing {
+        let values = self
+            .recorded
+            .get(service)
+            .and_then(|r| r.get(list))
+            .and_then(Json::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|c| c.get("node_type")?.as_str().map(str::to_owned))
+                    .collect()
             })
+            .unwrap_or_default();
+        Listing {
+            values,
+            complete: false,
+            source: format!("node types of the recorded {service} creates (scaleway-catalog.json)"),
+            case_insensitive: true,
+        }
     }
 
     /// Redis versions offered for new clusters (the newest recorded `cluster-versions` answer,
@@ -300,22 +301,7 @@ impl Catalog {
     /// Redis node types in `region`.
     pub fn redis_node_types(&self, region: &str) -> Listing {
         self.docs_list("redis_node_types", region)
-            .unwrap_or_else(|| Listing {
-                values: self
-                    .recorded
-                    .get("redis")
-                    .and_then(|r| r.get("cluster_creates_accepted"))
-                    .and_then(Json::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|c| c.get("node_type")?.as_str().map(str::to_owned))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                complete: false,
-                source: "node types of recorded cluster creates (scaleway-catalog.json)".into(),
-                case_insensitive: true,
-            })
+            .unwrap_or_else(|| self.accepted_node_types("redis", "cluster_creates_accepted"))
     }
 
     /// The Instance product entry of `node_type` in `zone` (volume constraints), if recorded.

@@ -201,8 +201,12 @@ fn str_of(j: &Json, key: &str) -> Option<String> {
 }
 
 fn strings(j: &Json, key: &str) -> Vec<String> {
-    j.get(key)
-        .and_then(Json::as_array)
+    j.get(key).map(string_list).unwrap_or_default()
+}
+
+/// The strings of a JSON array (non-strings skipped; not an array: none).
+pub(crate) fn string_list(j: &Json) -> Vec<String> {
+    j.as_array()
         .map(|a| {
             a.iter()
                 .filter_map(Json::as_str)
