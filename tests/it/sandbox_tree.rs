@@ -272,7 +272,11 @@ fn bootstrap_root_validates_applies_and_converges_offline() {
     // whole tree, bootstrap/ included.
     let ws = Workspace::prepare(out.path(), "dev", &opts).expect("sandbox workspace");
     let dir = ws.tree_dir().join("bootstrap");
-    assert!(dir.join("main.tf").is_file(), "no bootstrap root in {}", dir.display());
+    assert!(
+        dir.join("main.tf").is_file(),
+        "no bootstrap root in {}",
+        dir.display()
+    );
     let vars = [
         "-var=project_id=6fa8889f-ddeb-4443-a220-6368d3de8c2c",
         "-var=state_bucket_name=mobi-tfstate-sandbox",
@@ -297,5 +301,11 @@ fn bootstrap_root_validates_applies_and_converges_offline() {
     let mut plan = vec!["plan", "-detailed-exitcode", "-input=false", "-no-color"];
     plan.extend(vars);
     let o = run(&plan);
-    assert_eq!(o.status.code(), Some(0), "plan after apply: {}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "plan after apply: {}{}",
+        stdout(&o),
+        stderr(&o)
+    );
 }
