@@ -723,8 +723,12 @@ impl Run<'_> {
         let mut starts: HashMap<String, Instant> = HashMap::new();
         // An apply repeats its plan's `planned_change` lines; the plan step already reported them.
         let replaying_plan = step == StepKind::Apply;
+        let sandbox = self.ws.as_ref().is_some_and(|w| w.sandbox);
         let mut on_msg = |m: &TfMessage| {
             if replaying_plan && matches!(m, TfMessage::PlannedChange(_)) {
+                return;
+            }
+            if sandbox && is_sandbox_noise(m) {
                 return;
             }
             if let Some(ev) = translate(phase, m, &mut starts) {
@@ -1253,6 +1257,21 @@ fn diag_event(phase: u8, d: &terraform::Diagnostic) -> RunEvent {
         file: d.range.as_ref().map(|r| r.filename.clone()),
         line: d.range.as_ref().map(|r| r.start.line),
         address: d.address.clone(),
+    }
+}
+
+/// Messages the sandbox itself causes, not the user's tree, so they are not shown as the user's
+/// warnings: its filesystem mirror holds this machine's platform only (init warns that the lock
+/// file lacks the other platforms' checksums) and its stand-in providers are unsigned
+/// ("(unauthenticated)" install lines). The user's own warnings, check blocks among them, pass.
+pub fn is_sandbox_noise(m: &TfMessage) -> bool {
+    match m {
+        TfMessage::Diagnostic(d) => {
+            d.severity == "warning" && d.summary.starts_with("Incomplete lock file information")
+        }
+        TfMessage::Log { message, .. } => message.contains("(unauthenticated)"),
+        TfMessage::Text(t) => t.contains("(unauthenticated)"),
+        _ => false,
     }
 }
 

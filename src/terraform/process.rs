@@ -201,7 +201,9 @@ pub async fn run(
         let msg = if from_stdout && cmd.output == OutputKind::JsonStream {
             parse_line(&line)
         } else {
-            TfMessage::Text(line)
+            // Terraform's and the providers' human text may carry colour codes; mobi-tui colours
+            // its own output, and a log, a pipe or a NO_COLOR run must never see raw escapes.
+            TfMessage::Text(strip_ansi(&line))
         };
         if from_stdout && first_line {
             first_line = false;
@@ -274,6 +276,45 @@ pub async fn run(
     out.exit_code = status.code();
     out.elapsed = started.elapsed();
     Ok(out)
+}
+
+/// `text` without ANSI escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL/ST`, and lone
+/// two-byte escapes).
+pub fn strip_ansi(text: &str) -> String {
+    if !text.contains('\u{1b}') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('[') => {
+                // Parameters and intermediates, then one final byte in @..~.
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' {
+                        break;
+                    }
+                    if c == '\u{1b}' && chars.peek() == Some(&'\\') {
+                        chars.next();
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Longest line kept whole; the rest of a longer line is dropped (with a marker), so a runaway
@@ -385,6 +426,19 @@ mod tests {
         assert_eq!(r.next_line().await.unwrap().as_deref(), Some("after"));
         assert_eq!(r.next_line().await.unwrap().as_deref(), Some("last"));
         assert_eq!(r.next_line().await.unwrap(), None);
+    }
+
+    #[test]
+    fn colour_codes_are_stripped_and_plain_text_kept() {
+        assert_eq!(
+            strip_ansi("\u{1b}[0m\u{1b}[32m│ \u{1b}[1mInitializing\u{1b}[0m done"),
+            "│ Initializing done"
+        );
+        assert_eq!(
+            strip_ansi("\u{1b}]8;;http://x\u{7}link\u{1b}]8;;\u{7}"),
+            "link"
+        );
+        assert_eq!(strip_ansi("plain │ text"), "plain │ text");
     }
 
     #[tokio::test]

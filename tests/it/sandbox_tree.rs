@@ -218,6 +218,25 @@ fn readme_main_job_with_a_relative_out_dir() {
     };
     let (o, events) = run(&["--apply", "--auto-approve"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // What the sandbox itself causes is not shown as the user's warnings; no raw escapes.
+    let out = stdout(&o);
+    for noise in [
+        "Incomplete lock file information",
+        "(unauthenticated)",
+        "\u{1b}[",
+    ] {
+        assert!(
+            !out.contains(noise),
+            "sandbox noise {noise:?} in the run's events"
+        );
+    }
+    assert!(
+        events.iter().any(|e| e["type"] == "diagnostic"
+            && e["summary"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Check block assertion failed"))),
+        "the user's own warnings (check blocks) must still be shown"
+    );
     let ends: Vec<&serde_json::Value> =
         events.iter().filter(|e| e["type"] == "phase_end").collect();
     assert_eq!(ends.len(), 14);
