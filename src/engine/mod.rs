@@ -21,6 +21,7 @@
 pub mod events;
 pub mod hash;
 pub mod journal;
+pub mod run_lock;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

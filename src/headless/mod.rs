@@ -117,6 +117,8 @@ pub enum HeadlessError {
     Terraform(#[from] terraform::TerraformError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error(transparent)]
+    Locked(#[from] crate::engine::run_lock::RunLockError),
 }
 
 /// Read and check a preset file. (The preset module will own strict validation; this only
@@ -161,7 +163,7 @@ pub async fn run(
     out: &mut (dyn Write + Send),
     tty: bool,
 ) -> u8 {
-    let engine = match build(&args, wiring, interrupt) {
+    let (engine, _lock) = match build(&args, wiring, interrupt) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("mobi-tui: {e}");
@@ -173,7 +175,12 @@ pub async fn run(
     status.exit_code()
 }
 
-fn build(args: &RunArgs, wiring: Wiring, interrupt: &Interrupt) -> Result<Engine, HeadlessError> {
+/// The engine of a run, and the env's run lock it holds until the run ends.
+fn build(
+    args: &RunArgs,
+    wiring: Wiring,
+    interrupt: &Interrupt,
+) -> Result<(Engine, crate::engine::run_lock::RunLock), HeadlessError> {
     let path = args.preset.as_deref().ok_or(HeadlessError::NoPreset)?;
     let preset = load_preset(path)?;
     if args.from > args.to {
@@ -182,6 +189,9 @@ fn build(args: &RunArgs, wiring: Wiring, interrupt: &Interrupt) -> Result<Engine
             to: args.to,
         });
     }
+    // Before anything is written: a second run on the same env would race on the journal,
+    // the saved plans and the sandbox copy.
+    let lock = crate::engine::run_lock::RunLock::acquire(&args.out, &preset.project.env)?;
     let interactive = std::io::stdin().is_terminal();
     if args.apply && !args.auto_approve && !interactive {
         return Err(HeadlessError::NeedsAutoApprove);
@@ -216,7 +226,7 @@ fn build(args: &RunArgs, wiring: Wiring, interrupt: &Interrupt) -> Result<Engine
     if let Some(c) = wiring.checks {
         engine = engine.with_checks(c);
     }
-    Ok(engine)
+    Ok((engine, lock))
 }
 
 /// Asks on the terminal before each apply: `apply phase 3 (Network): +2 ~0 -0? [y/N]`.

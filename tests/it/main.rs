@@ -3,6 +3,7 @@
 mod fidelity;
 mod generate;
 mod presets;
+mod run_lock;
 mod sandbox_tree;
 mod support;
 mod tui;
