@@ -147,6 +147,23 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
             return crate::cli::EXIT_USAGE;
         }
     };
+    // One run per env: the wizard runs Terraform on this env too (see `engine::run_lock`).
+    let _lock = match crate::engine::run_lock::RunLock::acquire(&args.out, &preset.project.env) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("mobi-tui: error: {e}");
+            return crate::cli::EXIT_USAGE;
+        }
+    };
+    {
+        use std::io::IsTerminal as _;
+        if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+            eprintln!(
+                "mobi-tui: error: the wizard needs a terminal (stdin and stdout are not one); for a run without one use --preset FILE (see --help)"
+            );
+            return crate::cli::EXIT_USAGE;
+        }
+    }
     let opts = Options {
         out: args.out.clone(),
         edit: args.edit.clone(),
