@@ -144,6 +144,12 @@ fn breaking_cases() -> Vec<Case> {
         Case { file: BACKEND, edit: Replace(r#"name\s*=\s*"traefik""#, r#"name = "traefik-ingress-controller-for-the-mobi-platform-dev-env""#), expect: "string length must be between 1 and 53" },
         // helm: enum on set.type
         Case { file: BACKEND, edit: Replace(r#"name(\s*)=\s*"crds.enabled""#, "name${1}= \"crds.enabled\"\n      type = \"yaml\""), expect: "expected set.0.type to be one of" },
+        // scaleway: UUID (a project id that is not one)
+        Case { file: NET, edit: Replace(r#"project_id(\s*)=\s*var\.project_id"#, r#"project_id${1}= "not-a-uuid""#), expect: "invalid UUID: not-a-uuid" },
+        // scaleway: UUID with locality (an RDB database's instance id)
+        Case { file: PG, edit: Replace(r#"(resource "scaleway_rdb_database" "this" \{\s*\n\s*)instance_id(\s*)=\s*[^\n]+"#, r#"${1}instance_id${2}= "11111111-1111-4111-8111-111111111111""#), expect: "invalid UUID with locality: 11111111-1111-4111-8111-111111111111" },
+        // scaleway: RFC 3339 timestamp (API key expiry)
+        Case { file: OS, edit: Insert(r#"resource "scaleway_iam_api_key" "apps" {"#, "  expires_at = \"tomorrow\""), expect: "\"tomorrow\" cannot be parsed as RFC3339 Timestamp Format" },
     ]
     .into_iter()
     .filter(|c| !c.expect.is_empty())
@@ -273,6 +279,22 @@ fn values_within_the_rules_pass_validate() {
         Case {
             file: PG,
             edit: Insert(r#"resource "scaleway_rdb_instance" "this" {"#, ""),
+            expect: "",
+        },
+        Case {
+            file: OS,
+            edit: Insert(
+                r#"resource "scaleway_iam_api_key" "apps" {"#,
+                "  expires_at = \"2030-01-01T00:00:00Z\"",
+            ),
+            expect: "",
+        },
+        Case {
+            file: PG,
+            edit: Replace(
+                r#"(resource "scaleway_rdb_database" "this" \{\s*\n\s*)instance_id(\s*)=\s*[^\n]+"#,
+                r#"${1}instance_id${2}= "fr-par/11111111-1111-4111-8111-111111111111""#,
+            ),
             expect: "",
         },
     ];
@@ -576,6 +598,70 @@ fn force_new_changes_plan_replace_and_in_place_changes_plan_update() {
         action("module.redis.scaleway_redis_cluster.this"),
         "replace"
     );
+
+    // An engine change is a major upgrade, only to a version the instance offers (16 -> 17).
+    mutate(
+        &s.out,
+        PG,
+        r#"engine(\s*)=\s*[^\n]+"#,
+        r#"engine${1}= "PostgreSQL-15""#,
+    );
+    s.sync();
+    let o = s.tf(
+        &[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-target=module.postgres",
+        ],
+        &[ORG],
+    );
+    let t = Sandbox::text(&o);
+    assert!(!o.status.success(), "{t}");
+    assert!(
+        t.contains("engine version PostgreSQL-15 is not available for upgrade from PostgreSQL-16. Available versions: [PostgreSQL-17]"),
+        "{t}"
+    );
+
+    // The pool's upgrade_policy: a 0 is not sent at create, the API default comes back, and the
+    // next plan shows the drift (the generated tree sends 1/1 and converges: sandbox_tree tests).
+    mutate(
+        &s.out,
+        K8S,
+        r#"(?m)^(\s*)max_unavailable(\s*)=\s*1"#,
+        "${1}max_unavailable${2}= 0",
+    );
+    s.sync();
+    let o = s.tf(
+        &[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-target=module.kubernetes_cluster",
+        ],
+        &[ORG],
+    );
+    assert!(o.status.success(), "{}", Sandbox::text(&o));
+    let o = s.tf(
+        &[
+            "plan",
+            "-detailed-exitcode",
+            "-input=false",
+            "-no-color",
+            "-lock=false",
+            "-target=module.kubernetes_cluster",
+        ],
+        &[ORG],
+    );
+    let t = Sandbox::text(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "the zero max_unavailable must show as drift: {t}"
+    );
+    assert!(t.contains("max_unavailable = 1 -> 0"), "{t}");
 }
 
 /// The namespace race of the first full apply: an object created in a namespace nothing makes
