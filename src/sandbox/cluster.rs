@@ -28,11 +28,17 @@ pub struct Cluster {
     dir: PathBuf,
 }
 
+/// The env's sandbox folder the workspace named for the provider processes, if it did.
+pub fn sandbox_dir_from_env() -> Option<PathBuf> {
+    std::env::var_os(SANDBOX_DIR_ENV)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+}
+
 impl Cluster {
     /// The cluster of the env whose sandbox folder the workspace named, if it did.
     pub fn from_env() -> Option<Cluster> {
-        let dir = std::env::var_os(SANDBOX_DIR_ENV).filter(|d| !d.is_empty())?;
-        Some(Cluster::at(Path::new(&dir)))
+        Some(Cluster::at(&sandbox_dir_from_env()?))
     }
 
     pub fn at(sandbox_env_dir: &Path) -> Cluster {

@@ -170,11 +170,9 @@ impl SandboxProvider {
         if n == 0 {
             return;
         }
-        if let Some(dir) =
-            std::env::var_os(super::cluster::SANDBOX_DIR_ENV).filter(|d| !d.is_empty())
-        {
+        if let Some(dir) = super::cluster::sandbox_dir_from_env() {
             use std::io::Write as _;
-            let path = std::path::Path::new(&dir).join(CHECKS_FILE);
+            let path = dir.join(CHECKS_FILE);
             if let Ok(mut f) = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)

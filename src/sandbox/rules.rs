@@ -645,7 +645,7 @@ pub fn read_data(type_name: &str, config: &Value, provider: &ProviderConfig) -> 
                 let seed = text(get(config, "project_id"))
                     .or_else(|| provider.project_id.clone())
                     .unwrap_or_default();
-                uuid_from(&format!("organization of {seed}"))
+                super::value::uuid_from_seed(&format!("organization of {seed}"))
             });
             v.values.push(("organization_id".into(), Value::from(org)));
             if text(get(config, "name")).is_none() {
@@ -677,21 +677,6 @@ pub fn read_data(type_name: &str, config: &Value, provider: &ProviderConfig) -> 
         _ => {}
     }
     v
-}
-
-/// A deterministic UUID (v4 layout) derived from `seed`.
-fn uuid_from(seed: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let h = Sha256::digest(seed.as_bytes());
-    let x = hex::encode(&h[..16]);
-    format!(
-        "{}-{}-4{}-8{}-{}",
-        &x[..8],
-        &x[8..12],
-        &x[13..16],
-        &x[17..20],
-        &x[20..32]
-    )
 }
 
 fn k8s_version(config: &Value, provider: &ProviderConfig, v: &mut ReadVerdict) {

@@ -19,8 +19,11 @@ use super::schema::ProviderSchema;
 
 /// The folder of the cache: next to the env folders the workspace named, if it did.
 fn cache_dir() -> Option<PathBuf> {
-    let env = std::env::var_os(super::cluster::SANDBOX_DIR_ENV).filter(|d| !d.is_empty())?;
-    Some(PathBuf::from(env).parent()?.join("schema-cache"))
+    Some(
+        super::cluster::sandbox_dir_from_env()?
+            .parent()?
+            .join("schema-cache"),
+    )
 }
 
 fn cache_key(info: &ProviderInfo) -> String {

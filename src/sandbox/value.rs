@@ -303,6 +303,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A deterministic UUID (v4 layout) derived from `seed`, for values an API would assign.
+pub fn uuid_from_seed(seed: &str) -> String {
+    uuid(&Sha256::digest(seed.as_bytes()).into())
+}
+
 fn uuid(h: &[u8; 32]) -> String {
     let x = hex(&h[..16]);
     format!(

@@ -1,41 +1,45 @@
 //! One run per env: a second mobi-tui on the same output directory and env refuses to start,
 //! naming the first one, instead of racing on the journal and the sandbox copy.
 
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::*;
 
-#[test]
-fn a_second_run_on_the_same_env_refuses_naming_the_first() {
-    let out = tempfile::tempdir().unwrap();
+/// `--preset dev --out OUT --sandbox` followed by `extra`.
+fn run_args(out: &Path, extra: &[&str]) -> Vec<String> {
     let preset = repo().join("presets/dev.toml");
-    let args = |extra: &[&str]| {
-        let mut a = vec![
-            "--preset".to_owned(),
-            preset.to_string_lossy().into_owned(),
-            "--out".to_owned(),
-            out.path().to_string_lossy().into_owned(),
-            "--sandbox".to_owned(),
-        ];
-        a.extend(extra.iter().map(|s| s.to_string()));
-        a
-    };
-    // A slow first run (every simulated apply takes 3 s).
-    let mut first = Command::new(bin())
-        .args(args(&[
-            "--to",
-            "3",
-            "--apply",
-            "--auto-approve",
-            "--sandbox-latency",
-            "3s",
-        ]))
+    let mut a = vec![
+        "--preset".to_owned(),
+        preset.to_string_lossy().into_owned(),
+        "--out".to_owned(),
+        out.to_string_lossy().into_owned(),
+        "--sandbox".to_owned(),
+    ];
+    a.extend(extra.iter().map(|s| s.to_string()));
+    a
+}
+
+/// A slow headless run (every simulated apply takes 3 s), returned once it holds the env's lock.
+fn start_slow_run(out: &Path) -> Child {
+    let first = Command::new(bin())
+        .args(run_args(
+            out,
+            &[
+                "--to",
+                "3",
+                "--apply",
+                "--auto-approve",
+                "--sandbox-latency",
+                "3s",
+            ],
+        ))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let lock = out.path().join(".mobi/lock/dev.lock");
+    let lock = out.join(".mobi/lock/dev.lock");
     let t0 = Instant::now();
     while !std::fs::read_to_string(&lock).is_ok_and(|t| t.starts_with("pid ")) {
         assert!(
@@ -44,12 +48,24 @@ fn a_second_run_on_the_same_env_refuses_naming_the_first() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let second = mobi(
-        &args(&["--to", "2"])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
+    first
+}
+
+/// Interrupts a run (SIGINT, as Ctrl-C would) and waits for it to end.
+fn stop(mut run: Child) {
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(run.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
     );
+    run.wait().unwrap();
+}
+
+#[test]
+fn a_second_run_on_the_same_env_refuses_naming_the_first() {
+    let out = tempfile::tempdir().unwrap();
+    let first = start_slow_run(out.path());
+    let args = run_args(out.path(), &["--to", "2"]);
+    let second = mobi(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let err = stderr(&second);
     assert_eq!(second.status.code(), Some(2), "{err}");
     assert!(
@@ -61,17 +77,9 @@ fn a_second_run_on_the_same_env_refuses_naming_the_first() {
     );
     assert_eq!(err.lines().count(), 1, "one line: {err}");
     // Once the first one has ended, the env is free again.
-    let _ = nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(first.id() as i32),
-        nix::sys::signal::Signal::SIGINT,
-    );
-    first.wait().unwrap();
-    let third = mobi(
-        &args(&["--to", "1"])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    stop(first);
+    let args = run_args(out.path(), &["--to", "1"]);
+    let third = mobi(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(third.status.code(), Some(0), "{}", stderr(&third));
 }
 
@@ -99,50 +107,18 @@ fn the_wizard_without_a_terminal_says_so_and_points_at_preset() {
 #[test]
 fn the_wizard_refuses_an_env_a_headless_run_holds() {
     let out = tempfile::tempdir().unwrap();
-    let preset = repo().join("presets/dev.toml");
-    let mut first = Command::new(bin())
-        .args([
-            "--preset",
-            preset.to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-        ])
-        .args([
-            "--sandbox",
-            "--to",
-            "3",
-            "--apply",
-            "--auto-approve",
-            "--sandbox-latency",
-            "3s",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let lock = out.path().join(".mobi/lock/dev.lock");
-    let t0 = Instant::now();
-    while !std::fs::read_to_string(&lock).is_ok_and(|t| t.starts_with("pid ")) {
-        assert!(
-            t0.elapsed() < Duration::from_secs(30),
-            "the first run took no lock"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let first = start_slow_run(out.path());
+    let pid = first.id();
     let o = Command::new(bin())
         .args(["--out", out.path().to_str().unwrap()])
         .stdin(Stdio::piped())
         .output()
         .unwrap();
+    stop(first);
     let err = stderr(&o);
-    let _ = nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(first.id() as i32),
-        nix::sys::signal::Signal::SIGINT,
-    );
-    first.wait().unwrap();
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
-        err.contains(&format!("in use by another mobi-tui (pid {}", first.id())),
+        err.contains(&format!("in use by another mobi-tui (pid {pid}")),
         "{err}"
     );
 }
