@@ -46,6 +46,8 @@ pub enum Command {
     Smoke(crate::checks::SmokeArgs),
     /// Check that Terraform, kubectl, credentials, the state bucket and the sandbox are ready.
     Doctor(DoctorArgs),
+    /// Create the Terraform state bucket (infra/terraform/bootstrap), the step before phase 2.
+    Bootstrap(headless::bootstrap::BootstrapArgs),
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +121,7 @@ where
             message: format!("{e:#}"),
         }),
         Some(Command::Doctor(args)) => Ok(headless::doctor::main(args)),
+        Some(Command::Bootstrap(args)) => Ok(headless::bootstrap::main(args)),
         None if cli.run.preset.is_some() => {
             let wiring = wiring(&cli.run);
             Ok(headless::main(cli.run, wiring))

@@ -11,6 +11,7 @@
 //! Nothing here changes terminal modes (no raw mode, no alternate screen), so the console needs no
 //! restoring; the one interactive bit, the per-phase apply question, reads a plain line.
 
+pub mod bootstrap;
 pub mod doctor;
 mod report;
 

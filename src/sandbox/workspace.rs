@@ -161,6 +161,9 @@ impl Workspace {
             "terraform.tfstate",
             "terraform.tfstate.backup",
             ".terraform.tfstate.lock.info",
+            // `mobi-tui bootstrap --sandbox` keeps the state bucket root's state here.
+            "bootstrap.tfstate",
+            "bootstrap.tfstate.backup",
         ] {
             let p = env_root.join(name);
             match fs::remove_file(&p) {

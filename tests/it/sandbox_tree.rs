@@ -277,54 +277,64 @@ fn readme_main_job_with_a_relative_out_dir() {
     }
 }
 
-/// The bootstrap root (the state bucket) is checked by Terraform against the stand-ins too:
-/// init, validate, apply, then a plan that must show no changes, offline.
+/// `mobi-tui bootstrap --sandbox` creates the state bucket through the generated root, offline:
+/// init, a saved plan, its apply; the second run plans no change (the root converges) and the
+/// state sits in the sandbox folder, where `--sandbox-reset` finds it. A real run without the
+/// project and the admin principals is refused before Terraform starts, naming the flag.
 #[test]
-fn bootstrap_root_validates_applies_and_converges_offline() {
+fn bootstrap_command_creates_the_state_bucket_and_converges_offline() {
     let out = tempfile::tempdir().unwrap();
-    generate_into(&repo().join("presets/dev.toml"), out.path());
-    let opts = WorkspaceOptions {
-        provider_binary: Some(bin()),
-        ..Default::default()
-    };
-    // The env's workspace lays out the mirror and the CLI config; the scratch copy holds the
-    // whole tree, bootstrap/ included.
-    let ws = Workspace::prepare(out.path(), "dev", &opts).expect("sandbox workspace");
-    let dir = ws.tree_dir().join("bootstrap");
-    assert!(
-        dir.join("main.tf").is_file(),
-        "no bootstrap root in {}",
-        dir.display()
-    );
-    let vars = [
-        "-var=project_id=6fa8889f-ddeb-4443-a220-6368d3de8c2c",
-        "-var=state_bucket_name=mobi-tfstate-sandbox",
-        "-var=admin_principals=[\"user_id:11111111-1111-4111-8111-111111111111\"]",
+    let dir = out.path().to_str().unwrap();
+    let preset = repo().join("presets/dev.toml");
+    let preset = preset.to_str().unwrap();
+    let args = [
+        "bootstrap",
+        "--preset",
+        preset,
+        "--out",
+        dir,
+        "--sandbox",
+        "--apply",
+        "--auto-approve",
     ];
-    let run = |args: &[&str]| {
-        let mut cmd = Command::new(terraform());
-        cmd.args(args).current_dir(&dir);
-        for (k, v) in ws.command_env() {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap()
-    };
-    let o = run(&["init", "-input=false", "-no-color"]);
-    assert!(o.status.success(), "init: {}{}", stdout(&o), stderr(&o));
-    let o = run(&["validate", "-no-color"]);
-    assert!(o.status.success(), "validate: {}{}", stdout(&o), stderr(&o));
-    let mut apply = vec!["apply", "-auto-approve", "-input=false", "-no-color"];
-    apply.extend(vars);
-    let o = run(&apply);
-    assert!(o.status.success(), "apply: {}{}", stdout(&o), stderr(&o));
-    let mut plan = vec!["plan", "-detailed-exitcode", "-input=false", "-no-color"];
-    plan.extend(vars);
-    let o = run(&plan);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "plan after apply: {}{}",
-        stdout(&o),
-        stderr(&o)
+    let o = mobi(&args);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let first = stdout(&o);
+    assert!(
+        first.contains("plan +2 ~0 -0 (bucket mobi-tfstate-example in fr-par)"),
+        "{first}"
     );
+    assert!(
+        first.contains("state bucket mobi-tfstate-example ready"),
+        "{first}"
+    );
+    assert!(
+        first.contains("sandbox stand-ins for --project-id and --admin"),
+        "{first}"
+    );
+    let state = out.path().join(".mobi/sandbox/dev/bootstrap.tfstate");
+    let text = std::fs::read_to_string(&state).expect("bootstrap state in the sandbox folder");
+    assert!(text.contains("scaleway_object_bucket_policy"), "{text}");
+    // The user's tree holds no state and no plan of the sandbox run.
+    let real_root = out.path().join("infra/terraform/bootstrap");
+    assert!(real_root.join("main.tf").is_file());
+    assert!(!real_root.join("terraform.tfstate").exists());
+    assert!(!real_root.join(".terraform").exists());
+
+    let o = mobi(&args);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let second = stdout(&o);
+    assert!(
+        second.contains("plan +0 ~0 -0"),
+        "second run must converge: {second}"
+    );
+    assert!(second.contains("nothing to apply"), "{second}");
+
+    let o = Command::new(bin())
+        .args(["bootstrap", "--preset", preset, "--out", dir])
+        .env_remove("SCW_DEFAULT_PROJECT_ID")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--project-id"), "{}", stderr(&o));
 }
