@@ -18,6 +18,7 @@
 //! - an interrupt stops the run after the current command, which receives SIGINT (see
 //!   `terraform::process`), and a lock left behind is recorded with the exact unlock command.
 
+pub mod diagnose;
 pub mod events;
 pub mod hash;
 pub mod journal;
@@ -781,7 +782,7 @@ impl Run<'_> {
             return Err(PhaseResult::interrupted());
         }
         if !out.success(cmd) {
-            let msg = failure_message(cmd, &out);
+            let msg = failure_message(cmd, &out, &self.cfg().preset);
             self.step_end(
                 phase,
                 step,
@@ -1228,8 +1229,9 @@ fn secs(d: Duration) -> f64 {
     (d.as_secs_f64() * 1000.0).round() / 1000.0
 }
 
-/// One line saying why a command failed: the first error diagnostic with its file and line.
-fn failure_message(cmd: &TfCommand, out: &RunOutcome) -> String {
+/// One line saying why a command failed: the first error diagnostic with its file and line, and
+/// for a rollout that never finished, the image it waited for (see [`diagnose`]).
+fn failure_message(cmd: &TfCommand, out: &RunOutcome, preset: &crate::preset::Preset) -> String {
     match out.first_error() {
         Some(d) => {
             let at = d
@@ -1237,7 +1239,10 @@ fn failure_message(cmd: &TfCommand, out: &RunOutcome) -> String {
                 .as_ref()
                 .map(|r| format!(" ({}:{})", r.filename, r.start.line))
                 .unwrap_or_default();
-            format!("{}{at}", d.summary)
+            match diagnose::rollout_hint(preset, d) {
+                Some(hint) => format!("{}{at} — {hint}", d.summary),
+                None => format!("{}{at}", d.summary),
+            }
         }
         None => format!(
             "`{}` exited with {}",
