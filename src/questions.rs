@@ -100,6 +100,27 @@ fn range(v: &str, min: u64, max: u64, what: &str) -> rules::RuleResult {
     rules::in_range(n.into(), min, max, what)
 }
 
+/// The answer that sets `kubernetes.api_allowed_cidrs = []` (open to any address, decided).
+pub const CIDRS_OPEN: &str = "open";
+
+/// `""` → undecided (`None`), `open` → `[]`, else a comma-separated list of IPv4 CIDRs, each
+/// checked by the preset's rule and named by its position when wrong.
+fn parse_cidr_list(v: &str) -> Result<Option<Vec<String>>, String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.eq_ignore_ascii_case(CIDRS_OPEN) {
+        return Ok(Some(Vec::new()));
+    }
+    let mut list = Vec::new();
+    for (i, part) in v.split(',').map(str::trim).enumerate() {
+        rules::ipv4_cidr(part).map_err(|e| format!("entry {}: {e}", i + 1))?;
+        list.push(part.to_string());
+    }
+    Ok(Some(list))
+}
+
 macro_rules! text_q {
     ($id:literal, $phase:literal, $prompt:literal, $help:literal, $kind:expr, $rule:expr, |$p:ident| $field:expr) => {
         Question {
@@ -457,6 +478,23 @@ pub static QUESTIONS: &[Question] = &[
         "a root volume size in GB",
         |p| p.kubernetes.root_volume_size_gb
     ),
+    Question {
+        id: "kubernetes.api_allowed_cidrs",
+        phase: 7,
+        prompt: "API allowed CIDRs",
+        help: "Who may reach the Kubernetes API: IPv4 CIDRs, comma-separated (office, VPN, self-hosted CI runners; GitHub-hosted runners have no fixed address and lose access), `open` for any address on purpose, empty to leave it undecided (refused in prod).",
+        kind: Kind::Text,
+        validator: |v| parse_cidr_list(v).map(|_| ()),
+        get: |p| match &p.kubernetes.api_allowed_cidrs {
+            None => String::new(),
+            Some(l) if l.is_empty() => CIDRS_OPEN.to_string(),
+            Some(l) => l.join(", "),
+        },
+        set: |p, v| {
+            p.kubernetes.api_allowed_cidrs = parse_cidr_list(v)?;
+            Ok(())
+        },
+    },
     text_q!(
         "backend.image",
         8,
@@ -539,6 +577,13 @@ pub static QUESTIONS: &[Question] = &[
         Kind::Text,
         rules::email,
         |p| p.ingress.acme_email
+    ),
+    flag_q!(
+        "kubernetes.wait_for_rollout",
+        8,
+        "Wait for rollouts",
+        "Terraform waits until each Deployment is rolled out (off: a first infrastructure apply does not wait for images CI has not pushed yet).",
+        |p| p.kubernetes.wait_for_rollout
     ),
     text_q!(
         "frontend.domain",
@@ -945,5 +990,32 @@ mod tests {
         assert!(q.validate("mars-1").unwrap_err().contains("mars-1"));
         let q = by_id("backend.replicas").expect("q");
         assert!(q.validate("x").unwrap_err().contains("whole number"));
+    }
+
+    /// The prod decision the preset requires (kubernetes.api_allowed_cidrs) can be made in the
+    /// wizard: undecided, open on purpose, or a list, each round-tripping through the preset.
+    #[test]
+    fn api_allowed_cidrs_answers_map_to_the_three_decisions() {
+        let q = by_id("kubernetes.api_allowed_cidrs").expect("asked in the wizard");
+        let mut p = dev_preset().expect("dev");
+        for (answer, want) in [
+            ("", None),
+            ("open", Some(vec![])),
+            (
+                "203.0.113.0/24, 198.51.100.7/32",
+                Some(vec![
+                    "203.0.113.0/24".to_string(),
+                    "198.51.100.7/32".to_string(),
+                ]),
+            ),
+        ] {
+            assert!(q.validate(answer).is_ok(), "{answer:?}");
+            (q.set)(&mut p, answer).expect("set");
+            assert_eq!(p.kubernetes.api_allowed_cidrs, want, "{answer:?}");
+            assert_eq!((q.get)(&p), answer);
+        }
+        let e = q.validate("203.0.113.0/24, 10.0.0.1/8").unwrap_err();
+        assert!(e.starts_with("entry 2: expected a network address"), "{e}");
+        assert!(by_id("kubernetes.wait_for_rollout").is_some());
     }
 }
