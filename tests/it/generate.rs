@@ -1093,6 +1093,12 @@ fn ci_workflow_never_cancels_a_state_lock_holder_and_inits_from_the_lock_file() 
     for l in inits {
         assert!(l.contains("-lockfile=readonly"), "{l}");
     }
+    // mobi-tui's own init in the apply job (one per phase) is held to the lock file too.
+    let apply = workflow_job(&wf, "apply");
+    assert!(
+        apply.contains("TF_CLI_ARGS_init: -lockfile=readonly"),
+        "the apply job's mobi-tui runs init without -lockfile=readonly: {apply}"
+    );
     assert!(wf.contains("providers lock"));
     assert!(wf.contains("-platform=linux_amd64") && wf.contains("-platform=darwin_arm64"));
     let readme = text_of(&files, "infra/terraform/README.md");
