@@ -759,3 +759,58 @@ fn platform_slice_apply_then_plan_is_empty() {
         text(&plan)
     );
 }
+
+/// Terraform with AutoMTLS on (the default outside mobi-tui's own runs): a default build refuses
+/// it in one line that names both ways out, instead of dying before the handshake. The stand-in
+/// is started exactly as Terraform starts it (magic cookie, client certificate in the env).
+#[cfg(not(feature = "plugin-mtls"))]
+#[test]
+fn a_default_build_asked_for_automtls_says_how_to_run_it() {
+    let out = std::process::Command::new(mobi_tui())
+        .env(
+            "TF_PLUGIN_MAGIC_COOKIE",
+            "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
+        )
+        .env(
+            "PLUGIN_CLIENT_CERT",
+            "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n",
+        )
+        .env("MOBI_SANDBOX_PROVIDER", "scaleway")
+        .output()
+        .expect("mobi-tui runs as a plugin");
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "no handshake line: {}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("TF_DISABLE_PLUGIN_TLS=1") && err.contains("--features plugin-mtls"),
+        "{err}"
+    );
+}
+
+/// With the `plugin-mtls` feature, Terraform's own AutoMTLS handshake (P-521 client certificate,
+/// pinned server certificate) works end to end: init and validate with TLS left on.
+#[cfg(feature = "plugin-mtls")]
+#[test]
+fn automtls_handshake_with_terraform() {
+    let tree = Tree::new();
+    let ws = tree.workspace();
+    let run = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(terraform());
+        cmd.args(args).current_dir(ws.env_dir());
+        for (k, v) in ws.command_env() {
+            if k != "TF_DISABLE_PLUGIN_TLS" {
+                cmd.env(k, v);
+            }
+        }
+        cmd.env_remove("TF_DISABLE_PLUGIN_TLS");
+        cmd.output().expect("terraform runs")
+    };
+    let init = run(&["init", "-input=false", "-no-color"]);
+    assert!(init.status.success(), "init: {}", text(&init));
+    let validate = run(&["validate", "-no-color"]);
+    assert!(
+        validate.status.success(),
+        "validate over AutoMTLS: {}",
+        text(&validate)
+    );
+}

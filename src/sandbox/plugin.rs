@@ -11,21 +11,20 @@
 //! as an end-entity, and ring cannot verify P-521 signatures. So the verifier here pins the exact
 //! certificate bytes from `PLUGIN_CLIENT_CERT` (which is what "trust that client cert" means) and
 //! verifies the handshake signatures with the aws-lc-rs provider, which supports P-521.
+//!
+//! AutoMTLS is behind the `plugin-mtls` cargo feature: the sandbox always runs Terraform with
+//! `TF_DISABLE_PLUGIN_TLS=1` (Terraform's own switch, used by HashiCorp's plugin test harness), so
+//! a default build serves plain gRPC on loopback and leaves aws-lc-rs and its C build out. A
+//! default build that is asked for AutoMTLS anyway says how to get either mode, instead of
+//! failing the handshake obscurely.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
 use magma_protocol::tfplugin6::provider_server::ProviderServer;
-use rustls::client::danger::HandshakeSignatureValid;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
-use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::ReceiverStream;
 
 use super::catalog::{self, ProviderInfo};
 use super::controller::ControllerServer;
@@ -126,39 +125,10 @@ async fn serve_async(info: &'static ProviderInfo) -> Result<(), SandboxError> {
         .ok()
         .filter(|s| !s.trim().is_empty());
     match client_cert {
-        Some(pem) => {
-            let client_der = pem_to_der(&pem).ok_or_else(|| {
-                SandboxError::Plugin("PLUGIN_CLIENT_CERT holds no PEM certificate".into())
-            })?;
-            let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])
-                .map_err(|e| plugin_err("cannot generate the server certificate", &e))?;
-            let server_der = cert.cert.der().to_vec();
-            let tls = tls_config(
-                server_der.clone(),
-                cert.key_pair.serialize_der(),
-                client_der,
-            )?;
-            let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
-            let (tx, rx) = tokio::sync::mpsc::channel(16);
-            tokio::spawn(async move {
-                while let Ok((tcp, _)) = listener.accept().await {
-                    let acceptor = acceptor.clone();
-                    let tx = tx.clone();
-                    tokio::spawn(async move {
-                        // A failed handshake (wrong client) just drops that connection.
-                        if let Ok(tls) = acceptor.accept(tcp).await {
-                            let _ = tx.send(Ok::<_, std::io::Error>(tls)).await;
-                        }
-                    });
-                }
-            });
-            let cert_b64 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&server_der);
-            handshake(&format!("1|6|tcp|{addr}|grpc|{cert_b64}"))?;
-            router
-                .serve_with_incoming_shutdown(ReceiverStream::new(rx), shutdown)
-                .await
-                .map_err(|e| plugin_err("gRPC server failed", &e))
-        }
+        #[cfg(not(feature = "plugin-mtls"))]
+        Some(_) => Err(SandboxError::Plugin(NO_MTLS.into())),
+        #[cfg(feature = "plugin-mtls")]
+        Some(pem) => mtls::serve(listener, router, shutdown, &pem).await,
         None => {
             // No AutoMTLS (a client with it disabled): plain gRPC on loopback.
             handshake(&format!("1|6|tcp|{addr}|grpc"))?;
@@ -171,6 +141,10 @@ async fn serve_async(info: &'static ProviderInfo) -> Result<(), SandboxError> {
     }
 }
 
+/// What a default build says when Terraform asks for AutoMTLS.
+#[cfg(not(feature = "plugin-mtls"))]
+pub const NO_MTLS: &str = "Terraform asked for AutoMTLS (PLUGIN_CLIENT_CERT is set) but this build serves stand-in providers over plain gRPC on loopback: run Terraform with TF_DISABLE_PLUGIN_TLS=1 (mobi-tui's sandbox does), or build mobi-tui with --features plugin-mtls";
+
 fn handshake(line: &str) -> Result<(), SandboxError> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")
@@ -178,112 +152,173 @@ fn handshake(line: &str) -> Result<(), SandboxError> {
         .map_err(|e| SandboxError::Plugin(format!("cannot write the handshake: {e}")))
 }
 
-/// The DER bytes of the first certificate in a PEM text.
-fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
-    let start = pem.find("-----BEGIN CERTIFICATE-----")? + "-----BEGIN CERTIFICATE-----".len();
-    let end = start + pem[start..].find("-----END CERTIFICATE-----")?;
-    let b64: String = pem[start..end]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    base64::engine::general_purpose::STANDARD.decode(b64).ok()
-}
+/// go-plugin's AutoMTLS: see the module documentation.
+#[cfg(feature = "plugin-mtls")]
+mod mtls {
+    use std::sync::Arc;
 
-fn tls_config(
-    server_der: Vec<u8>,
-    key_der: Vec<u8>,
-    client_der: Vec<u8>,
-) -> Result<rustls::ServerConfig, SandboxError> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = Arc::new(PinnedClientCert {
-        cert: client_der,
-        provider: provider.clone(),
-    });
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| SandboxError::Plugin(format!("TLS setup: {e}")))?
-        .with_client_cert_verifier(verifier)
-        .with_single_cert(
-            vec![CertificateDer::from(server_der)],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_der)),
-        )
-        .map_err(|e| SandboxError::Plugin(format!("TLS setup: {e}")))?;
-    // gRPC-Go insists on ALPN h2.
-    config.alpn_protocols = vec![b"h2".to_vec()];
-    Ok(config)
-}
+    use base64::Engine as _;
+    use rustls::client::danger::HandshakeSignatureValid;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
+    use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+    use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
+    use tokio::net::TcpListener;
+    use tokio_stream::wrappers::ReceiverStream;
 
-/// Accepts exactly one client certificate, byte for byte, and checks the handshake signatures
-/// against it.
-#[derive(Debug)]
-struct PinnedClientCert {
-    cert: Vec<u8>,
-    provider: Arc<rustls::crypto::CryptoProvider>,
-}
+    use super::{handshake, SandboxError};
 
-impl ClientCertVerifier for PinnedClientCert {
-    fn root_hint_subjects(&self) -> &[DistinguishedName] {
-        &[]
+    /// Serves `router` over TLS pinned to Terraform's client certificate `pem`.
+    pub(super) async fn serve(
+        listener: TcpListener,
+        router: tonic::transport::server::Router,
+        shutdown: impl std::future::Future<Output = ()>,
+        pem: &str,
+    ) -> Result<(), SandboxError> {
+        let plugin_err =
+            |what: &str, e: &dyn std::fmt::Display| SandboxError::Plugin(format!("{what}: {e}"));
+        let addr = listener
+            .local_addr()
+            .map_err(|e| plugin_err("no local address", &e))?;
+        let client_der = pem_to_der(pem).ok_or_else(|| {
+            SandboxError::Plugin("PLUGIN_CLIENT_CERT holds no PEM certificate".into())
+        })?;
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])
+            .map_err(|e| plugin_err("cannot generate the server certificate", &e))?;
+        let server_der = cert.cert.der().to_vec();
+        let tls = tls_config(
+            server_der.clone(),
+            cert.key_pair.serialize_der(),
+            client_der,
+        )?;
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+        let (tx, rx) = tokio::sync::mpsc::channel(16);
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    // A failed handshake (wrong client) just drops that connection.
+                    if let Ok(tls) = acceptor.accept(tcp).await {
+                        let _ = tx.send(Ok::<_, std::io::Error>(tls)).await;
+                    }
+                });
+            }
+        });
+        let cert_b64 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&server_der);
+        handshake(&format!("1|6|tcp|{addr}|grpc|{cert_b64}"))?;
+        router
+            .serve_with_incoming_shutdown(ReceiverStream::new(rx), shutdown)
+            .await
+            .map_err(|e| plugin_err("gRPC server failed", &e))
     }
 
-    fn verify_client_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _now: UnixTime,
-    ) -> Result<ClientCertVerified, rustls::Error> {
-        if end_entity.as_ref() == self.cert.as_slice() {
-            Ok(ClientCertVerified::assertion())
-        } else {
-            Err(rustls::Error::General(
-                "client certificate is not Terraform's".into(),
-            ))
+    /// The DER bytes of the first certificate in a PEM text.
+    pub(super) fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
+        let start = pem.find("-----BEGIN CERTIFICATE-----")? + "-----BEGIN CERTIFICATE-----".len();
+        let end = start + pem[start..].find("-----END CERTIFICATE-----")?;
+        let b64: String = pem[start..end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        base64::engine::general_purpose::STANDARD.decode(b64).ok()
+    }
+
+    fn tls_config(
+        server_der: Vec<u8>,
+        key_der: Vec<u8>,
+        client_der: Vec<u8>,
+    ) -> Result<rustls::ServerConfig, SandboxError> {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let verifier = Arc::new(PinnedClientCert {
+            cert: client_der,
+            provider: provider.clone(),
+        });
+        let mut config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| SandboxError::Plugin(format!("TLS setup: {e}")))?
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(
+                vec![CertificateDer::from(server_der)],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_der)),
+            )
+            .map_err(|e| SandboxError::Plugin(format!("TLS setup: {e}")))?;
+        // gRPC-Go insists on ALPN h2.
+        config.alpn_protocols = vec![b"h2".to_vec()];
+        Ok(config)
+    }
+
+    /// Accepts exactly one client certificate, byte for byte, and checks the handshake
+    /// signatures against it.
+    #[derive(Debug)]
+    struct PinnedClientCert {
+        cert: Vec<u8>,
+        provider: Arc<rustls::crypto::CryptoProvider>,
+    }
+
+    impl ClientCertVerifier for PinnedClientCert {
+        fn root_hint_subjects(&self) -> &[DistinguishedName] {
+            &[]
+        }
+
+        fn verify_client_cert(
+            &self,
+            end_entity: &CertificateDer<'_>,
+            _intermediates: &[CertificateDer<'_>],
+            _now: UnixTime,
+        ) -> Result<ClientCertVerified, rustls::Error> {
+            if end_entity.as_ref() == self.cert.as_slice() {
+                Ok(ClientCertVerified::assertion())
+            } else {
+                Err(rustls::Error::General(
+                    "client certificate is not Terraform's".into(),
+                ))
+            }
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.provider.signature_verification_algorithms,
+            )
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.provider.signature_verification_algorithms,
+            )
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.provider
+                .signature_verification_algorithms
+                .supported_schemes()
         }
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
+    #[cfg(test)]
+    mod tests {
+        use super::*;
 
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pem_round_trip() {
-        let c = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-        assert_eq!(pem_to_der(&c.cert.pem()).unwrap(), c.cert.der().to_vec());
-        assert_eq!(pem_to_der("nothing"), None);
+        #[test]
+        fn pem_round_trip() {
+            let c = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+            assert_eq!(pem_to_der(&c.cert.pem()).unwrap(), c.cert.der().to_vec());
+            assert_eq!(pem_to_der("nothing"), None);
+        }
     }
 }
