@@ -270,21 +270,18 @@ pub async fn run(
     }
     // Without colour nothing may carry an escape, whoever wrote it (a provider's message too).
     let color = matches!(output, Output::Plain { color: true });
-    let mut stripped = NoEscapes(&mut *out);
+    let mut stripped = runlog::NoEscapes(&mut *out);
     let screen: &mut (dyn Write + Send) = if color { out } else { &mut stripped };
     let mut lines = Reporter::new(screen, args.json, color);
     lines.begin();
 
-    let (log_path, mut log_file) = match runlog::create(&args.out, &env) {
-        Ok((p, f)) => (Some(p), Some(NoEscapes(f))),
+    let mut log = match runlog::RunLog::create(&args.out, &env) {
+        Ok(l) => Some(l),
         Err(e) => {
             eprintln!("mobi-tui: warning: no run log: {e}");
-            (None, None)
+            None
         }
     };
-    let mut log = log_file
-        .as_mut()
-        .map(|f| Reporter::full_log(f as &mut (dyn Write + Send)));
     let mut advice = advice::Advice::new();
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<crate::engine::RunEvent>();
@@ -324,33 +321,15 @@ pub async fn run(
         deliver(Some(ev));
     }
     let mut trailer = advice.lines();
-    if let Some(p) = &log_path {
-        trailer.push(format!("log: {}", p.display()));
-    }
     if let Some(l) = log.as_mut() {
-        l.trailer(&advice.lines());
+        l.lines(&trailer);
+        trailer.push(format!("log: {}", l.path.display()));
     }
     match live.take() {
         Some(v) => v.finish(&trailer),
         None => lines.trailer(&trailer),
     }
     status.exit_code()
-}
-
-/// A writer that drops every escape sequence (anstream's stripping): what a run without colour
-/// writes, and what its log file gets.
-struct NoEscapes<W>(W);
-
-impl<W: Write> Write for NoEscapes<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let clean: Vec<u8> = anstream::adapter::strip_bytes(buf).into_vec();
-        self.0.write_all(&clean)?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
-    }
 }
 
 /// The engine of a run, and the env's run lock it holds until the run ends.

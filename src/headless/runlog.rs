@@ -63,9 +63,46 @@ fn timestamp() -> String {
     )
 }
 
-/// Flush, ignoring errors: a full disk must not end the run.
-pub fn flush(w: &mut dyn Write) {
-    let _ = w.flush();
+/// An open run log: events and lines go in as the plain, unabridged rendering.
+pub struct RunLog {
+    pub path: PathBuf,
+    out: NoEscapes<BufWriter<File>>,
+}
+
+impl RunLog {
+    /// A new log for a run on `env` in `out_dir`; the error names the path.
+    pub fn create(out_dir: &Path, env: &str) -> Result<Self, String> {
+        let (path, f) = create(out_dir, env)?;
+        Ok(Self {
+            path,
+            out: NoEscapes(f),
+        })
+    }
+
+    /// Write one event (errors ignored: a full disk must not end the run).
+    pub fn event(&mut self, ev: &crate::engine::RunEvent) {
+        super::Reporter::full_log(&mut self.out).event(ev);
+    }
+
+    pub fn lines(&mut self, lines: &[String]) {
+        super::Reporter::full_log(&mut self.out).trailer(lines);
+    }
+}
+
+/// A writer that drops every escape sequence (anstream's stripping): what a run without colour
+/// writes, and what a log file gets.
+pub struct NoEscapes<W>(pub W);
+
+impl<W: Write> Write for NoEscapes<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let clean: Vec<u8> = anstream::adapter::strip_bytes(buf).into_vec();
+        self.0.write_all(&clean)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 #[cfg(test)]
@@ -87,6 +124,21 @@ mod tests {
         assert!(std::fs::read_to_string(dir.path().join(".mobi/.gitignore"))
             .expect("ignore")
             .contains('*'));
+    }
+
+    #[test]
+    fn the_log_holds_plain_lines_without_escapes() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut log = RunLog::create(dir.path(), "dev").expect("log");
+        log.event(&crate::engine::RunEvent::Log {
+            phase: 2,
+            line: "\u{1b}[32mInitializing\u{1b}[0m".into(),
+        });
+        log.lines(&["done".into()]);
+        let path = log.path.clone();
+        drop(log);
+        let text = std::fs::read_to_string(path).expect("read");
+        assert_eq!(text, "    │ Initializing\ndone\n");
     }
 
     #[test]
