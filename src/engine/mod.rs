@@ -1328,9 +1328,10 @@ pub fn translate(
             )
         }
         TfMessage::Diagnostic(d) => diag_event(phase, d),
+        // `init -json` log messages carry Terraform's colour codes inside the JSON string.
         TfMessage::Log { message, .. } => RunEvent::Log {
             phase,
-            line: message.clone(),
+            line: crate::terraform::process::strip_ansi(message),
         },
         TfMessage::ProvisionProgress(h) => RunEvent::Log {
             phase,

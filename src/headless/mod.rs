@@ -1,8 +1,10 @@
 //! Headless runs: `mobi-tui --preset FILE [--out DIR] [--sandbox] [--from N] [--to N] [--apply]
 //! [--auto-approve] [--resume] [--json]`.
 //!
-//! The same engine as the TUI, rendered as progress lines (on a terminal), plain lines (in a pipe
-//! or CI log) or JSON lines (`--json`: one [`RunEvent`] per line, exactly its serde form).
+//! The same engine as the TUI, rendered as a live view (on a terminal: [`live`]), plain lines (in
+//! a pipe, in CI, with `--plain`, `NO_COLOR` or `--color never`) or JSON lines (`--json`: a
+//! `version` line, then one [`RunEvent`] per line, exactly its serde form). Whatever the screen
+//! gets, the full plain log goes to `DIR/.mobi/log/<env>-<time>.log` ([`runlog`]).
 //!
 //! Exit codes (documented, stable): 0 ok; 1 a phase failed or an apply was declined; 2 usage or
 //! bad input (unreadable preset, missing credentials, `--apply` without a terminal and without
@@ -11,9 +13,12 @@
 //! Nothing here changes terminal modes (no raw mode, no alternate screen), so the console needs no
 //! restoring; the one interactive bit, the per-phase apply question, reads a plain line.
 
+pub mod advice;
 pub mod bootstrap;
 pub mod doctor;
+pub mod live;
 mod report;
+pub mod runlog;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -29,7 +34,7 @@ use crate::phases::{Phase, PHASE_COUNT};
 use crate::preset::Preset;
 use crate::terraform::{self, Interrupt, TERRAFORM_BIN_ENV};
 
-pub use report::Reporter;
+pub use report::{Reporter, JSON_FORMAT};
 
 /// Flags of a headless run (flattened into the top-level command by `crate::cli`).
 #[derive(Debug, Clone, clap::Args)]
@@ -61,6 +66,12 @@ pub struct RunArgs {
     /// One JSON object per line on stdout (see docs for the event types).
     #[arg(long)]
     pub json: bool,
+    /// Plain lines even on a terminal (no live view): stable and greppable.
+    #[arg(long)]
+    pub plain: bool,
+    /// Colour: auto (a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it), always, never.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     /// The terraform (or tofu) binary; default: terraform, then tofu, on PATH.
     #[arg(long, value_name = "PATH", env = TERRAFORM_BIN_ENV)]
     pub terraform_bin: Option<PathBuf>,
@@ -78,6 +89,77 @@ pub struct RunArgs {
     /// (a tree maintained by hand, or by another tool, that follows the same module names).
     #[arg(long)]
     pub keep_tree: bool,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorWhen {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the environment says about the output, read once ([`Console::from_env`]) so the choice
+/// itself ([`choose_output`]) is pure.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Console {
+    /// stdout is a terminal.
+    pub tty: bool,
+    /// `NO_COLOR` set and not empty (<https://no-color.org>).
+    pub no_color: bool,
+    /// `CLICOLOR_FORCE` set, not empty and not `0`.
+    pub clicolor_force: bool,
+    /// `CI` set, not empty and not `false`/`0`: a CI log, never a person at a terminal.
+    pub ci: bool,
+}
+
+impl Console {
+    pub fn from_env(tty: bool) -> Self {
+        let set = |k: &str| {
+            std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+        };
+        Self {
+            tty,
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            clicolor_force: set("CLICOLOR_FORCE"),
+            ci: set("CI"),
+        }
+    }
+}
+
+/// How a run's events reach stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Json,
+    Plain { color: bool },
+    Live,
+}
+
+/// The rendering for these flags and this console. `--color always` beats `NO_COLOR`, which
+/// beats `CLICOLOR_FORCE`; a run without colour gets no escape sequence at all, so no live
+/// view either. The live view also gives way to `--apply`'s per-phase questions (they read
+/// the terminal's lines).
+pub fn choose_output(
+    json: bool,
+    plain: bool,
+    color: ColorWhen,
+    prompts: bool,
+    c: &Console,
+) -> Output {
+    if json {
+        return Output::Json;
+    }
+    let color = match color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => !c.no_color && (c.clicolor_force || c.tty),
+    };
+    if c.tty && color && !plain && !c.ci && !prompts {
+        Output::Live
+    } else {
+        Output::Plain { color }
+    }
 }
 
 /// The parts owned by other modules, injected so this module works before they land.
@@ -156,7 +238,8 @@ pub fn main(args: RunArgs, wiring: Wiring) -> u8 {
     code
 }
 
-/// A headless run writing its report to `out`. Errors before the run are one line on stderr.
+/// A headless run writing its report to `out` (`tty`: `out` is the terminal). Errors before the
+/// run are one line on stderr.
 pub async fn run(
     args: RunArgs,
     wiring: Wiring,
@@ -164,15 +247,89 @@ pub async fn run(
     out: &mut (dyn Write + Send),
     tty: bool,
 ) -> u8 {
-    let (engine, _lock) = match build(&args, wiring, interrupt) {
+    let (engine, _lock, env) = match build(&args, wiring, interrupt) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("mobi-tui: {e}");
             return 2;
         }
     };
-    let mut reporter = Reporter::new(out, args.json, tty);
-    let status = engine.run(interrupt, &mut |ev| reporter.event(&ev)).await;
+    let prompts = args.apply && !args.auto_approve;
+    let mut output = choose_output(
+        args.json,
+        args.plain,
+        args.color,
+        prompts,
+        &Console::from_env(tty),
+    );
+    let mut live = None;
+    if output == Output::Live {
+        live = live::LiveTerminal::new(Box::new(std::io::stdout()));
+        if live.is_none() {
+            output = Output::Plain { color: true };
+        }
+    }
+    // Without colour nothing may carry an escape, whoever wrote it (a provider's message too).
+    let color = matches!(output, Output::Plain { color: true });
+    let mut stripped = runlog::NoEscapes(&mut *out);
+    let screen: &mut (dyn Write + Send) = if color { out } else { &mut stripped };
+    let mut lines = Reporter::new(screen, args.json, color);
+    lines.begin();
+
+    let mut log = match runlog::RunLog::create(&args.out, &env) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            eprintln!("mobi-tui: warning: no run log: {e}");
+            None
+        }
+    };
+    let mut advice = advice::Advice::new();
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<crate::engine::RunEvent>();
+    let mut emit = move |ev| {
+        let _ = tx.send(ev);
+    };
+    // `None`: a tick of the live view's clock.
+    let mut deliver = |ev: Option<crate::engine::RunEvent>| {
+        let Some(ev) = ev else {
+            if let Some(v) = live.as_mut() {
+                v.tick();
+            }
+            return;
+        };
+        advice.event(&ev);
+        if let Some(l) = log.as_mut() {
+            l.event(&ev);
+        }
+        match live.as_mut() {
+            Some(v) => v.event(&ev),
+            None => lines.event(&ev),
+        }
+    };
+    let status = {
+        let run = engine.run(interrupt, &mut emit);
+        tokio::pin!(run);
+        let mut tick = tokio::time::interval(Duration::from_millis(125));
+        loop {
+            tokio::select! {
+                status = &mut run => break status,
+                Some(ev) = rx.recv() => deliver(Some(ev)),
+                _ = tick.tick() => deliver(None),
+            }
+        }
+    };
+    while let Ok(ev) = rx.try_recv() {
+        deliver(Some(ev));
+    }
+    let mut trailer = advice.lines();
+    if let Some(l) = log.as_mut() {
+        l.lines(&trailer);
+        trailer.push(format!("log: {}", l.path.display()));
+    }
+    match live.take() {
+        Some(v) => v.finish(&trailer),
+        None => lines.trailer(&trailer),
+    }
     status.exit_code()
 }
 
@@ -181,7 +338,7 @@ fn build(
     args: &RunArgs,
     wiring: Wiring,
     interrupt: &Interrupt,
-) -> Result<(Engine, crate::engine::run_lock::RunLock), HeadlessError> {
+) -> Result<(Engine, crate::engine::run_lock::RunLock, String), HeadlessError> {
     let path = args.preset.as_deref().ok_or(HeadlessError::NoPreset)?;
     let preset = load_preset(path)?;
     if args.from > args.to {
@@ -193,6 +350,7 @@ fn build(
     // Before anything is written: a second run on the same env would race on the journal,
     // the saved plans and the sandbox copy.
     let lock = crate::engine::run_lock::RunLock::acquire(&args.out, &preset.project.env)?;
+    let env = preset.project.env.clone();
     let interactive = std::io::stdin().is_terminal();
     if args.apply && !args.auto_approve && !interactive {
         return Err(HeadlessError::NeedsAutoApprove);
@@ -227,7 +385,7 @@ fn build(
     if let Some(c) = wiring.checks {
         engine = engine.with_checks(c);
     }
-    Ok((engine, lock))
+    Ok((engine, lock, env))
 }
 
 /// Asks on the terminal before each apply: `apply phase 3 (Network): +2 ~0 -0? [y/N]`.
@@ -271,4 +429,75 @@ impl Approver for PromptApprover {
 /// For callers that map statuses themselves.
 pub fn exit_code(status: RunStatus) -> u8 {
     status.exit_code()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TTY: Console = Console {
+        tty: true,
+        no_color: false,
+        clicolor_force: false,
+        ci: false,
+    };
+
+    #[test]
+    fn a_terminal_gets_the_live_view_and_everything_else_plain_lines() {
+        let c = ColorWhen::Auto;
+        assert_eq!(choose_output(false, false, c, false, &TTY), Output::Live);
+        let pipe = Console { tty: false, ..TTY };
+        assert_eq!(
+            choose_output(false, false, c, false, &pipe),
+            Output::Plain { color: false }
+        );
+        let ci = Console { ci: true, ..TTY };
+        assert_eq!(
+            choose_output(false, false, c, false, &ci),
+            Output::Plain { color: true }
+        );
+        assert_eq!(
+            choose_output(false, true, c, false, &TTY),
+            Output::Plain { color: true }
+        );
+        // The per-phase apply question reads the terminal: plain lines around it.
+        assert_eq!(
+            choose_output(false, false, c, true, &TTY),
+            Output::Plain { color: true }
+        );
+        assert_eq!(
+            choose_output(true, false, ColorWhen::Always, false, &TTY),
+            Output::Json
+        );
+    }
+
+    #[test]
+    fn no_color_beats_clicolor_force_and_the_flag_beats_both() {
+        let no = Console {
+            no_color: true,
+            clicolor_force: true,
+            ..TTY
+        };
+        assert_eq!(
+            choose_output(false, false, ColorWhen::Auto, false, &no),
+            Output::Plain { color: false }
+        );
+        assert_eq!(
+            choose_output(false, false, ColorWhen::Always, false, &no),
+            Output::Live
+        );
+        let forced_pipe = Console {
+            tty: false,
+            clicolor_force: true,
+            ..TTY
+        };
+        assert_eq!(
+            choose_output(false, false, ColorWhen::Auto, false, &forced_pipe),
+            Output::Plain { color: true }
+        );
+        assert_eq!(
+            choose_output(false, false, ColorWhen::Never, false, &TTY),
+            Output::Plain { color: false }
+        );
+    }
 }

@@ -5,29 +5,70 @@
 
 use std::io::Write;
 
+use anstyle::{AnsiColor, Style};
+
+use super::advice::is_expected_warning;
 use crate::engine::{PhaseStatus, ResourceStatus, RunEvent, RunStatus, StepStatus};
 use crate::phases::PHASE_COUNT;
 
-/// Warnings Terraform prints on every targeted plan/apply: expected here, so not repeated in the
-/// human-readable output (they stay in `--json`).
-const EXPECTED_WARNINGS: [&str; 2] = [
-    "Resource targeting is in effect",
-    "Applied changes may be incomplete",
-];
+/// The `--json` stream's format, `major.minor`: the first line of every stream says it
+/// (`{"type":"version","format":"1.0",...}`). A new event type or field bumps the minor; a
+/// removed or changed one, the major. Documented in `docs/headless.md`.
+pub const JSON_FORMAT: &str = "1.0";
 
 pub struct Reporter<'a> {
     out: &'a mut (dyn Write + Send),
     json: bool,
     color: bool,
+    /// The log file's rendering: every detail line and every expected warning.
+    full: bool,
 }
 
 impl<'a> Reporter<'a> {
-    pub fn new(out: &'a mut (dyn Write + Send), json: bool, tty: bool) -> Self {
+    /// `color`: the caller's decision (`--color`, `NO_COLOR`, `CLICOLOR_FORCE`, a terminal);
+    /// never honoured with `json`.
+    pub fn new(out: &'a mut (dyn Write + Send), json: bool, color: bool) -> Self {
         Self {
             out,
             json,
-            color: tty && !json && std::env::var_os("NO_COLOR").is_none(),
+            color: color && !json,
+            full: false,
         }
+    }
+
+    /// The plain rendering for the run's log file.
+    pub fn full_log(out: &'a mut (dyn Write + Send)) -> Self {
+        Self {
+            out,
+            json: false,
+            color: false,
+            full: true,
+        }
+    }
+
+    /// What goes before the first event: the `version` line of a `--json` stream.
+    pub fn begin(&mut self) {
+        if self.json {
+            let v = serde_json::json!({
+                "type": "version",
+                "format": JSON_FORMAT,
+                "mobi_tui": env!("CARGO_PKG_VERSION"),
+            });
+            let _ = writeln!(self.out, "{v}");
+            let _ = self.out.flush();
+        }
+    }
+
+    /// Plain lines after the summary (the "before a real run" list, the log file); nothing in
+    /// a `--json` stream, which holds events only.
+    pub fn trailer(&mut self, lines: &[String]) {
+        if self.json {
+            return;
+        }
+        for l in lines {
+            let _ = writeln!(self.out, "{l}");
+        }
+        let _ = self.out.flush();
     }
 
     /// Write one event. Output errors (a closed pipe) are ignored: the run goes on and its exit
@@ -43,23 +84,26 @@ impl<'a> Reporter<'a> {
         let _ = self.out.flush();
     }
 
-    fn paint(&self, code: &str, s: &str) -> String {
+    fn paint(&self, style: Style, s: &str) -> String {
         if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            format!("{style}{s}{style:#}")
         } else {
             s.to_string()
         }
     }
 
     fn status_word(&self, s: &str) -> String {
-        let code = match s {
-            "ok" => "32",
-            "failed" | "errored" => "31",
-            "skipped" => "33",
-            "interrupted" => "35",
-            _ => "0",
+        let color = match s {
+            "ok" => Some(AnsiColor::Green),
+            "failed" | "errored" | "refused" => Some(AnsiColor::Red),
+            "skipped" | "stopped" => Some(AnsiColor::Yellow),
+            "interrupted" => Some(AnsiColor::Magenta),
+            _ => None,
         };
-        self.paint(code, s)
+        match color {
+            Some(c) => self.paint(Style::new().fg_color(Some(c.into())), s),
+            None => s.to_string(),
+        }
     }
 
     fn human(&self, ev: &RunEvent) -> Option<String> {
@@ -89,7 +133,7 @@ impl<'a> Reporter<'a> {
                     .as_ref()
                     .map(|m| format!(" [module.{m}]"))
                     .unwrap_or_default();
-                self.paint("1", &format!("phase {phase}/{PHASE_COUNT} {title}{m}"))
+                self.paint(Style::new().bold(), &format!("phase {phase}/{PHASE_COUNT} {title}{m}"))
             }
             RunEvent::StepStart { step, argv, .. } => match argv {
                 Some(a) => format!("  $ {}", a.join(" ")),
@@ -124,6 +168,7 @@ impl<'a> Reporter<'a> {
                     ResourceStatus::InProgress if elapsed_s.unwrap_or(0.0) > 0.0 => {
                         ("…", "still applying")
                     }
+                    ResourceStatus::InProgress if self.full => ("…", "started"),
                     ResourceStatus::InProgress => return None,
                     ResourceStatus::Complete => ("✓", "done"),
                     ResourceStatus::Errored => ("✗", "errored"),
@@ -142,28 +187,41 @@ impl<'a> Reporter<'a> {
                 line,
                 ..
             } => {
-                if severity != "error" && EXPECTED_WARNINGS.contains(&summary.as_str()) {
+                if !self.full && is_expected_warning(severity, summary) {
                     return None;
                 }
                 let at = match (file, line) {
                     (Some(f), Some(l)) => format!(" ({f}:{l})"),
                     _ => String::new(),
                 };
-                let head = self.paint(if severity == "error" { "31" } else { "33" }, severity);
+                let head = self.paint(
+                    Style::new().fg_color(Some(
+                        if severity == "error" {
+                            AnsiColor::Red
+                        } else {
+                            AnsiColor::Yellow
+                        }
+                        .into(),
+                    )),
+                    severity,
+                );
+                let cap = if self.full { usize::MAX } else { 12 };
                 let mut s = format!("    {head}: {summary}{at}");
-                for l in detail.lines().filter(|l| !l.trim().is_empty()).take(12) {
+                for l in detail.lines().filter(|l| !l.trim().is_empty()).take(cap) {
                     s.push_str("\n      ");
                     s.push_str(l);
                 }
                 s
             }
-            RunEvent::Log { line, .. } => self.paint("2", &format!("    │ {line}")),
+            RunEvent::Log { line, .. } => {
+                self.paint(Style::new().dimmed(), &format!("    │ {line}"))
+            }
             RunEvent::Note { message, .. } => format!("  note: {message}"),
             RunEvent::LockLeft {
                 lock_id, command, ..
             } => format!(
                 "  {}: Terraform left state lock {lock_id}; when no Terraform is running, release it with:\n    {command}",
-                self.paint("31", "lock")
+                self.paint(Style::new().fg_color(Some(AnsiColor::Red.into())), "lock")
             ),
             RunEvent::Check {
                 name,

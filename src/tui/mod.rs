@@ -430,6 +430,7 @@ fn start_run(
     slot: &ApprovalSlot,
     interrupt: &Interrupt,
 ) -> Result<(), String> {
+    let env = preset.project.env.clone();
     let terraform_bin =
         terraform::find_binary(args.terraform_bin.as_deref()).map_err(|e| e.to_string())?;
     let inner: Box<dyn WorkspaceProvider> =
@@ -478,6 +479,8 @@ fn start_run(
     }
     let tx = tx.clone();
     let interrupt = interrupt.clone();
+    // The same full log as a headless run (DIR/.mobi/log/<env>-<time>.log), named at the end.
+    let mut log = crate::headless::runlog::RunLog::create(&app.opts.out, &env);
     std::thread::Builder::new()
         .name("mobi-engine".into())
         .spawn(move || {
@@ -489,10 +492,18 @@ fn start_run(
                     rt.block_on(async {
                         engine
                             .run(&interrupt, &mut |ev| {
+                                if let Ok(l) = log.as_mut() {
+                                    l.event(&ev);
+                                }
                                 let _ = tx.send(Action::Run(ev));
                             })
                             .await
                     });
+                    let message = match &log {
+                        Ok(l) => format!("full log: {}", l.path.display()),
+                        Err(e) => format!("no run log: {e}"),
+                    };
+                    let _ = tx.send(Action::Run(RunEvent::Note { phase: 0, message }));
                 }
                 Err(e) => {
                     let _ = tx.send(Action::RunFailed(format!("cannot start the engine: {e}")));
