@@ -604,7 +604,7 @@ async fn direct_probes_speak_tls_and_verify_when_asked() {
         host: "127.0.0.1".into(),
         port: redis.port,
         user: Some(redis.user.clone()),
-        password: Some(redis.password.clone()),
+        password: Some(redis.password.clone().into()),
         tls,
     };
     let pt = |tls: TlsMode| PgTarget {
@@ -612,7 +612,7 @@ async fn direct_probes_speak_tls_and_verify_when_asked() {
         port: pg.port,
         dbname: pg.dbname.clone(),
         user: pg.user.clone(),
-        password: Some(pg.password.clone()),
+        password: Some(pg.password.clone().into()),
         tls,
     };
 

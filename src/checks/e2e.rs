@@ -84,7 +84,7 @@ impl TaskDb<'_> {
                     target.dbname.clone(),
                     query,
                 ];
-                let stdin = format!("{}\n", target.password.clone().unwrap_or_default());
+                let stdin = format!("{}\n", target.password.as_ref().map_or("", |p| p.expose()));
                 let run = kube
                     .run_pod(namespace, "e2e-psql", image, &command, Some(&stdin))
                     .await

@@ -197,13 +197,13 @@ impl RespConn {
     }
 }
 
-/// Where and as whom to connect. `Debug` hides the password.
+/// Where and as whom to connect. `Debug` hides the password (a [`Secret`]).
 #[derive(Clone)]
 pub struct RedisTarget {
     pub host: String,
     pub port: u16,
     pub user: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<crate::secret::Secret>,
     pub tls: TlsMode,
 }
 
@@ -236,10 +236,10 @@ pub async fn ping(t: &RedisTarget) -> Result<String, ProbeError> {
     if let Some(password) = &t.password {
         let reply = match &t.user {
             Some(user) => {
-                conn.command(&[b"AUTH", user.as_bytes(), password.as_bytes()])
+                conn.command(&[b"AUTH", user.as_bytes(), password.expose().as_bytes()])
                     .await
             }
-            None => conn.command(&[b"AUTH", password.as_bytes()]).await,
+            None => conn.command(&[b"AUTH", password.expose().as_bytes()]).await,
         }
         .map_err(io_err)?;
         if let Resp::Error(e) = reply {
@@ -304,7 +304,7 @@ pub fn pod_command(t: &RedisTarget) -> (Vec<String>, String) {
             stdin.push_str(&cli_quote(user));
             stdin.push(' ');
         }
-        stdin.push_str(&cli_quote(password));
+        stdin.push_str(&cli_quote(password.expose()));
         stdin.push('\n');
     }
     stdin.push_str("PING\n");

@@ -44,6 +44,7 @@ use crate::headless::Wiring;
 use crate::phases::Phase;
 use crate::preset::{self, Preset};
 use crate::render::{self, writer};
+use crate::secret::Secret;
 use crate::terraform::{self, Interrupt};
 
 use app::{App, Options, Review, ReviewEntry};
@@ -234,13 +235,18 @@ impl SmokeChecks for SharedChecks {
 /// Adds the secrets typed in the wizard to Terraform's environment (and only there).
 struct WithSecrets {
     inner: Box<dyn WorkspaceProvider>,
-    secrets: Vec<(String, String)>,
+    secrets: Vec<(String, Secret)>,
 }
 
 impl WorkspaceProvider for WithSecrets {
     fn prepare(&self, root: &Path, env: &str) -> Result<WorkspaceDirs, BoxError> {
         let mut ws = self.inner.prepare(root, env)?;
-        ws.env.extend(self.secrets.iter().cloned());
+        // The one place the typed secrets leave their type: Terraform's environment.
+        ws.env.extend(
+            self.secrets
+                .iter()
+                .map(|(k, v)| (k.clone(), v.expose().to_string())),
+        );
         Ok(ws)
     }
 }
@@ -517,7 +523,7 @@ fn start_run(
     shared: &Shared,
     preset: Preset,
     apply: bool,
-    secrets: Vec<(String, String)>,
+    secrets: Vec<(String, Secret)>,
     tx: &mpsc::UnboundedSender<Action>,
     slot: &ApprovalSlot,
     interrupt: &Interrupt,
