@@ -11,7 +11,8 @@
 //! - [`phases`] / [`engine`]: the 14 phases as data, and the decisions of what runs next;
 //! - [`checks`]: the phase-14 smoke checks;
 //! - [`tui`] / [`headless`]: two renderings of the same event stream;
-//! - [`cli`]: argument parsing and exit codes.
+//! - [`cli`]: argument parsing and exit codes;
+//! - [`secret`]: the type secret values are held in (never printed).
 
 pub mod checks;
 pub mod cli;
@@ -22,5 +23,6 @@ pub mod preset;
 pub mod questions;
 pub mod render;
 pub mod sandbox;
+pub mod secret;
 pub mod terraform;
 pub mod tui;

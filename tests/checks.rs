@@ -268,7 +268,22 @@ async fn every_check_fails_with_its_reason_against_stopped_targets() {
     stack.pg.stop();
     stack
         .kubectl
-        .set_deployments(&[("vpod", 1, 0), ("ipod", 2, 1), ("dpod", 1, 1)]);
+        .set_deployments(&[("vpod", 1, 0), ("ipod", 2, 1)]);
+    let mut items: Vec<Value> = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(stack.kubectl.deployments_file()).expect("fixture"),
+    )
+    .expect("json")["items"]
+        .as_array()
+        .expect("items")
+        .clone();
+    // dpod is half-rolled: both pods ready, but one still runs the old template.
+    items.push(serde_json::json!({
+        "metadata": {"name": "dpod", "generation": 2},
+        "spec": {"replicas": 2},
+        "status": {"observedGeneration": 2, "replicas": 2, "updatedReplicas": 1,
+            "readyReplicas": 2, "availableReplicas": 2}
+    }));
+    stack.kubectl.set_deployment_items(items);
     let ctx = CheckContext::new(
         &preset(&stack, 2),
         &outputs,
@@ -294,7 +309,7 @@ async fn every_check_fails_with_its_reason_against_stopped_targets() {
         ("redis.pod", "Could not connect"),
         (
             "workers.ready",
-            "ipod 1/2 ready; ppod: no such deployment; vpod 0/1 ready",
+            "dpod rollout in progress: 1 of 2 replicas updated; ipod 1/2 ready; ppod: no such deployment; vpod 0/1 ready",
         ),
         ("workers.vpod.reach", "cannot reach database"),
         ("e2e.flow", "refused"),
@@ -589,7 +604,7 @@ async fn direct_probes_speak_tls_and_verify_when_asked() {
         host: "127.0.0.1".into(),
         port: redis.port,
         user: Some(redis.user.clone()),
-        password: Some(redis.password.clone()),
+        password: Some(redis.password.clone().into()),
         tls,
     };
     let pt = |tls: TlsMode| PgTarget {
@@ -597,7 +612,7 @@ async fn direct_probes_speak_tls_and_verify_when_asked() {
         port: pg.port,
         dbname: pg.dbname.clone(),
         user: pg.user.clone(),
-        password: Some(pg.password.clone()),
+        password: Some(pg.password.clone().into()),
         tls,
     };
 
@@ -699,4 +714,97 @@ fn in_cluster_only_run_reads_outputs_from_terraform_and_the_row_through_a_pod() 
         "password in kubectl arguments"
     );
     assert_no_secrets(&stack, &text(&out.stdout));
+}
+
+/// A TCP server that reads one request (anything) and answers each connection with `reply`
+/// written in `chunks` (with a pause between them so they arrive apart), then keeps the
+/// connection open: the client alone decides when it has enough.
+async fn hostile_server(chunks: Vec<Vec<u8>>) -> u16 {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let chunks = chunks.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = sock.read(&mut buf).await;
+                for c in chunks {
+                    if sock.write_all(&c).await.is_err() || sock.flush().await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            });
+        }
+    });
+    port
+}
+
+/// Hostile or broken Redis replies fail the probe at once with what was wrong (no retry), instead
+/// of growing a buffer until the attempt times out or recursing until the stack is gone.
+#[tokio::test]
+async fn redis_probe_refuses_oversized_and_deeply_nested_replies() {
+    use mobi_tui::checks::redis::{ping, RedisTarget};
+    use mobi_tui::checks::retry::ProbeError;
+    use mobi_tui::checks::tls::TlsMode;
+    let cases: [(Vec<u8>, &str); 3] = [
+        (
+            b"$9999999999\r\n".to_vec(),
+            "bulk string of 9999999999 bytes",
+        ),
+        (b"*1\r\n".repeat(64), "nested deeper than"),
+        (vec![b'+'; 2 << 20], "line longer than"),
+    ];
+    for (reply, why) in cases {
+        let port = hostile_server(vec![reply]).await;
+        let target = RedisTarget {
+            host: "127.0.0.1".into(),
+            port,
+            user: None,
+            password: None,
+            tls: TlsMode::Disable,
+        };
+        // The bound only keeps a regression from hanging the suite; the probe answers at once.
+        let r = tokio::time::timeout(std::time::Duration::from_secs(30), ping(&target))
+            .await
+            .unwrap_or_else(|_| panic!("the probe hung on a reply expected to fail with {why:?}"));
+        match r {
+            Err(ProbeError::Fatal(m)) => assert!(m.contains(why), "{m:?} lacks {why:?}"),
+            other => panic!("expected a fatal error with {why:?}, got {other:?}"),
+        }
+    }
+}
+
+/// The SSE reader over real HTTP: a character split across two TCP chunks arrives whole, and
+/// bare CR line ends (allowed by the spec) end lines and events.
+#[tokio::test]
+async fn sse_reader_keeps_split_characters_and_bare_cr_line_ends() {
+    let head =
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n\r\n";
+    let port = hostile_server(vec![
+        head.to_vec(),
+        b"data: caf\xC3".to_vec(),
+        b"\xA9\r\rdata: second\r".to_vec(),
+        b"\r".to_vec(),
+    ])
+    .await;
+    let client = checks::http::client().expect("client");
+    let url = format!("http://127.0.0.1:{port}/events");
+    let (mut rx, _guard) = checks::e2e::open_events(&client, &url)
+        .await
+        .expect("stream opens");
+    let mut got = Vec::new();
+    for _ in 0..2 {
+        let ev = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
+            .await
+            .unwrap_or_else(|_| {
+                panic!("no event after {got:?} (bare CR not taken as a line end?)")
+            });
+        got.push(ev.expect("stream open").expect("an event"));
+    }
+    assert_eq!(got, ["café", "second"]);
 }

@@ -84,7 +84,7 @@ impl TaskDb<'_> {
                     target.dbname.clone(),
                     query,
                 ];
-                let stdin = format!("{}\n", target.password.clone().unwrap_or_default());
+                let stdin = format!("{}\n", target.password.as_ref().map_or("", |p| p.expose()));
                 let run = kube
                     .run_pod(namespace, "e2e-psql", image, &command, Some(&stdin))
                     .await
@@ -126,33 +126,80 @@ pub fn mentions(text: &str, id: &str) -> bool {
     })
 }
 
-/// Splits a text/event-stream buffer into complete events (their `data:` lines joined), keeping
-/// the incomplete tail in `buf`.
-pub fn take_events(buf: &mut String) -> Vec<String> {
-    let normalized = buf.replace("\r\n", "\n");
-    let mut events = Vec::new();
-    let mut rest = normalized.as_str();
-    while let Some(end) = rest.find("\n\n") {
-        let block = &rest[..end];
-        let data: Vec<&str> = block
-            .lines()
-            .filter_map(|l| l.strip_prefix("data:"))
-            .map(|d| d.strip_prefix(' ').unwrap_or(d))
-            .collect();
-        let event = block
-            .lines()
-            .find_map(|l| l.strip_prefix("event:"))
-            .map(str::trim);
-        if !data.is_empty() {
-            events.push(match event {
-                Some(name) => format!("{name}: {}", data.join("\n")),
-                None => data.join("\n"),
+/// The longest SSE line kept (longer ones are cut): a stream that never ends a line must not
+/// grow memory without bound.
+pub const MAX_SSE_LINE: usize = 1 << 20;
+
+/// A text/event-stream parser that works on bytes, as the format is specified (WHATWG HTML,
+/// "event stream interpretation"): lines end with CRLF, LF or a bare CR, even when the CR and
+/// the LF arrive in different chunks; a line is decoded as UTF-8 only once complete, so a
+/// character split across chunks stays whole; a field line without a colon is the field name
+/// with an empty value; an event is dispatched at a blank line when it has data.
+#[derive(Debug, Default)]
+pub struct SseParser {
+    line: Vec<u8>,
+    /// The previous chunk ended with CR: an LF at the start of the next one belongs to it.
+    after_cr: bool,
+    data: Vec<String>,
+    event: Option<String>,
+}
+
+impl SseParser {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds the next chunk; returns the events it completed (`name: data` when named, else the
+    /// data, its lines joined with `\n`).
+    pub fn feed(&mut self, chunk: &[u8]) -> Vec<String> {
+        let mut events = Vec::new();
+        for &b in chunk {
+            if std::mem::take(&mut self.after_cr) && b == b'\n' {
+                continue;
+            }
+            match b {
+                b'\r' | b'\n' => {
+                    self.after_cr = b == b'\r';
+                    let line = std::mem::take(&mut self.line);
+                    if let Some(ev) = self.line_done(&line) {
+                        events.push(ev);
+                    }
+                }
+                _ if self.line.len() < MAX_SSE_LINE => self.line.push(b),
+                _ => {}
+            }
+        }
+        events
+    }
+
+    fn line_done(&mut self, line: &[u8]) -> Option<String> {
+        if line.is_empty() {
+            let data = std::mem::take(&mut self.data);
+            let event = self.event.take();
+            if data.is_empty() {
+                return None;
+            }
+            let data = data.join("\n");
+            return Some(match event {
+                Some(name) if !name.is_empty() => format!("{name}: {data}"),
+                _ => data,
             });
         }
-        rest = &rest[end + 2..];
+        if line[0] == b':' {
+            return None; // a comment (keep-alive)
+        }
+        let text = String::from_utf8_lossy(line);
+        let (field, value) = match text.split_once(':') {
+            Some((f, v)) => (f, v.strip_prefix(' ').unwrap_or(v)),
+            None => (text.as_ref(), ""),
+        };
+        match field {
+            "data" => self.data.push(value.to_string()),
+            "event" => self.event = Some(value.trim().to_string()),
+            _ => {}
+        }
+        None
     }
-    *buf = rest.to_string();
-    events
 }
 
 /// The id in an upload response: `id_field` as a string or a number.
@@ -178,7 +225,7 @@ fn multipart(field: &str) -> (String, Vec<u8>) {
 
 /// Aborts the SSE reader when the flow ends, so a quiet stream does not keep a connection (and a
 /// task) alive in a long-lived runtime such as the TUI's.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
+pub struct AbortOnDrop(tokio::task::JoinHandle<()>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
@@ -186,10 +233,11 @@ impl Drop for AbortOnDrop {
     }
 }
 
-type Events = (mpsc::UnboundedReceiver<Result<String, String>>, AbortOnDrop);
+/// The events of an open stream (an `Err` when it failed or closed), and the reader's guard.
+pub type Events = (mpsc::UnboundedReceiver<Result<String, String>>, AbortOnDrop);
 
 /// Opens the SSE stream; events arrive on the returned channel until the stream ends.
-async fn open_events(client: &reqwest::Client, url: &str) -> Result<Events, ProbeError> {
+pub async fn open_events(client: &reqwest::Client, url: &str) -> Result<Events, ProbeError> {
     let resp = client
         .get(url)
         .header("accept", "text/event-stream")
@@ -216,12 +264,11 @@ async fn open_events(client: &reqwest::Client, url: &str) -> Result<Events, Prob
     let (tx, rx) = mpsc::unbounded_channel();
     let mut stream = resp.bytes_stream();
     let reader = tokio::spawn(async move {
-        let mut buf = String::new();
+        let mut parser = SseParser::new();
         while let Some(chunk) = stream.next().await {
             match chunk {
                 Ok(bytes) => {
-                    buf.push_str(&String::from_utf8_lossy(&bytes));
-                    for ev in take_events(&mut buf) {
+                    for ev in parser.feed(&bytes) {
                         if tx.send(Ok(ev)).is_err() {
                             return;
                         }
@@ -368,15 +415,28 @@ mod tests {
 
     #[test]
     fn sse_events_are_split_and_tail_kept() {
-        let mut buf = String::from(
-            ": ping\n\nevent: task\ndata: {\"id\":1}\n\ndata: a\r\ndata: b\r\n\r\ndata: partial",
+        let mut p = SseParser::new();
+        let evs = p.feed(
+            b": ping\n\nevent: task\ndata: {\"id\":1}\n\ndata: a\r\ndata: b\r\n\r\ndata: partial",
         );
-        let evs = take_events(&mut buf);
         assert_eq!(
             evs,
             vec!["task: {\"id\":1}".to_string(), "a\nb".to_string()]
         );
-        assert_eq!(buf, "data: partial");
+        assert_eq!(p.feed(b"\n\n"), vec!["partial".to_string()]);
+    }
+
+    /// Byte by byte: a two-byte character and a CR LF split across chunks, bare CR line ends,
+    /// a `data` field without a colon.
+    #[test]
+    fn sse_parser_works_on_bytes_across_chunks() {
+        let stream = "data: caf\u{e9} \u{1f680}\r\n\r\ndata: x\rdata\r\revent:\rdata: y\n\n";
+        let mut p = SseParser::new();
+        let mut evs = Vec::new();
+        for b in stream.as_bytes() {
+            evs.extend(p.feed(std::slice::from_ref(b)));
+        }
+        assert_eq!(evs, ["caf\u{e9} \u{1f680}", "x\n", "y"]);
     }
 
     #[test]

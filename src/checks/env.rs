@@ -21,6 +21,7 @@ use std::path::PathBuf;
 
 use super::sigv4::Credentials;
 use super::tls::TlsMode;
+use crate::secret::Secret;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("environment variable {var}={value:?}: expected {expected}")]
@@ -31,41 +32,21 @@ pub struct SettingsError {
 }
 
 /// Everything the probes read from the environment, read once so a run is consistent and tests
-/// can build it from a map instead of mutating the process environment.
-#[derive(Clone)]
+/// can build it from a map instead of mutating the process environment. The passwords and the
+/// secret key are [`Secret`]s, so the derived `Debug` cannot print them.
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub s3_credentials: Option<Credentials>,
     pub s3_region: Option<String>,
     pub database_user: Option<String>,
-    pub database_password: Option<String>,
+    pub database_password: Option<Secret>,
     pub database_tls: TlsMode,
     pub redis_user: Option<String>,
-    pub redis_password: Option<String>,
+    pub redis_password: Option<Secret>,
     pub redis_tls: TlsMode,
     pub kubectl: Option<PathBuf>,
     pub pg_image: String,
     pub redis_image: String,
-}
-
-impl std::fmt::Debug for Settings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Settings")
-            .field("s3_credentials", &self.s3_credentials)
-            .field("s3_region", &self.s3_region)
-            .field("database_user", &self.database_user)
-            .field(
-                "database_password",
-                &self.database_password.as_ref().map(|_| "***"),
-            )
-            .field("database_tls", &self.database_tls)
-            .field("redis_user", &self.redis_user)
-            .field(
-                "redis_password",
-                &self.redis_password.as_ref().map(|_| "***"),
-            )
-            .field("redis_tls", &self.redis_tls)
-            .finish()
-    }
 }
 
 impl Settings {
@@ -78,7 +59,7 @@ impl Settings {
         let s3_credentials = match (var("SCW_ACCESS_KEY"), var("SCW_SECRET_KEY")) {
             (Some(access_key), Some(secret_key)) => Some(Credentials {
                 access_key,
-                secret_key,
+                secret_key: Secret::from(secret_key),
             }),
             _ => None,
         };
@@ -111,10 +92,12 @@ impl Settings {
             s3_credentials,
             s3_region: var("MOBI_S3_REGION"),
             database_user: var("MOBI_DATABASE_USER"),
-            database_password: var("MOBI_DATABASE_PASSWORD").or_else(|| var("PGPASSWORD")),
+            database_password: var("MOBI_DATABASE_PASSWORD")
+                .or_else(|| var("PGPASSWORD"))
+                .map(Secret::from),
             database_tls,
             redis_user: var("MOBI_REDIS_USER"),
-            redis_password: var("MOBI_REDIS_PASSWORD"),
+            redis_password: var("MOBI_REDIS_PASSWORD").map(Secret::from),
             redis_tls,
             kubectl: var("MOBI_KUBECTL").map(PathBuf::from),
             pg_image: var("MOBI_SMOKE_PG_IMAGE").unwrap_or_else(|| "postgres:16-alpine".into()),
@@ -126,10 +109,14 @@ impl Settings {
     pub fn secrets(&self) -> Vec<String> {
         let mut v = Vec::new();
         if let Some(c) = &self.s3_credentials {
-            v.push(c.secret_key.clone());
+            v.push(c.secret_key.expose().to_string());
         }
-        v.extend(self.database_password.clone());
-        v.extend(self.redis_password.clone());
+        v.extend(
+            self.database_password
+                .iter()
+                .map(|s| s.expose().to_string()),
+        );
+        v.extend(self.redis_password.iter().map(|s| s.expose().to_string()));
         v
     }
 }
@@ -158,10 +145,10 @@ mod tests {
     #[test]
     fn pgpassword_is_a_fallback() {
         let s = from(&[("PGPASSWORD", "a"), ("PGSSLMODE", "disable")]).unwrap();
-        assert_eq!(s.database_password.as_deref(), Some("a"));
+        assert_eq!(s.database_password.as_ref().map(Secret::expose), Some("a"));
         assert_eq!(s.database_tls, TlsMode::Disable);
         let s = from(&[("PGPASSWORD", "a"), ("MOBI_DATABASE_PASSWORD", "b")]).unwrap();
-        assert_eq!(s.database_password.as_deref(), Some("b"));
+        assert_eq!(s.database_password.as_ref().map(Secret::expose), Some("b"));
     }
 
     #[test]

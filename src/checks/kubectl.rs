@@ -16,8 +16,28 @@ use super::retry::ProbeError;
 #[derive(Debug)]
 pub struct Kube {
     pub kubectl: PathBuf,
-    /// 0600 temp file outside the tree; deleted on drop.
+    /// 0600 temp file outside the tree; deleted on drop (after `cleanups`, see `Drop`).
     kubeconfig: tempfile::TempPath,
+    /// Deletions of probe pods whose `kubectl run --rm` was cut short, still running.
+    cleanups: Cleanups,
+}
+
+type Cleanups = std::sync::Arc<std::sync::Mutex<Vec<std::thread::JoinHandle<()>>>>;
+
+/// Waits for the pending pod deletions before the kubeconfig they use is removed: a run that
+/// ends right after an attempt was cut short (a timeout, an interrupt) would otherwise delete
+/// the file first, or exit before the deletion ran, and leave the probe pod in the cluster.
+/// Each deletion is bounded by kubectl's `--request-timeout`.
+impl Drop for Kube {
+    fn drop(&mut self) {
+        let pending = match self.cleanups.lock() {
+            Ok(mut v) => std::mem::take(&mut *v),
+            Err(_) => Vec::new(),
+        };
+        for h in pending {
+            let _ = h.join();
+        }
+    }
 }
 
 /// What a kubectl run printed.
@@ -61,6 +81,7 @@ impl Kube {
         Ok(Self {
             kubectl,
             kubeconfig: file.into_temp_path(),
+            cleanups: Cleanups::default(),
         })
     }
 
@@ -120,6 +141,7 @@ impl Kube {
             namespace: namespace.to_string(),
             name: name.clone(),
             armed: true,
+            cleanups: self.cleanups.clone(),
         };
         let run = self
             .kubectl(&run_pod_args(namespace, &name, image, command), stdin)
@@ -171,6 +193,7 @@ struct PodGuard {
     namespace: String,
     name: String,
     armed: bool,
+    cleanups: Cleanups,
 }
 
 impl Drop for PodGuard {
@@ -182,14 +205,23 @@ impl Drop for PodGuard {
         cmd.arg("--kubeconfig")
             .arg(&self.kubeconfig)
             .args(["delete", "pod", &self.name, "-n", &self.namespace])
-            .args(["--ignore-not-found", "--wait=false"])
+            .args([
+                "--ignore-not-found",
+                "--wait=false",
+                "--request-timeout=20s",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        // A thread reaps the child so no zombie is left in a long-lived process (the TUI).
-        std::thread::spawn(move || {
+        // A thread reaps the child so no zombie is left in a long-lived process (the TUI), and
+        // `Kube`'s drop waits for it.
+        let h = std::thread::spawn(move || {
             let _ = cmd.status();
         });
+        if let Ok(mut v) = self.cleanups.lock() {
+            v.retain(|h| !h.is_finished());
+            v.push(h);
+        }
     }
 }
 
@@ -227,7 +259,12 @@ pub fn run_pod_args(namespace: &str, name: &str, image: &str, command: &[String]
     args
 }
 
-/// Compares `.status.readyReplicas` with `.spec.replicas` for each expected Deployment.
+/// Whether each expected Deployment has finished rolling out, judged as `kubectl rollout status`
+/// judges it (kubectl's `DeploymentStatusViewer`): the controller has seen the latest spec
+/// (`observedGeneration >= generation`), every replica runs the new template
+/// (`updatedReplicas == replicas`, no old replicas left in `status.replicas`), and all of them
+/// are available. Counting `readyReplicas` alone passes mid-rollout, while the old pods are still
+/// the ready ones.
 pub fn readiness(list: &Value, expected: &[String]) -> Result<String, String> {
     let items = list
         .get("items")
@@ -241,21 +278,10 @@ pub fn readiness(list: &Value, expected: &[String]) -> Result<String, String> {
             .find(|d| d.pointer("/metadata/name").and_then(Value::as_str) == Some(name.as_str()));
         match found {
             None => problems.push(format!("{name}: no such deployment")),
-            Some(d) => {
-                let want = d
-                    .pointer("/spec/replicas")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(1);
-                let have = d
-                    .pointer("/status/readyReplicas")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0);
-                if have >= want {
-                    ready.push(format!("{name} {have}/{want}"));
-                } else {
-                    problems.push(format!("{name} {have}/{want} ready"));
-                }
-            }
+            Some(d) => match rollout(d) {
+                Ok(n) => ready.push(format!("{name} {n}/{n}")),
+                Err(why) => problems.push(format!("{name} {why}")),
+            },
         }
     }
     if problems.is_empty() {
@@ -263,6 +289,49 @@ pub fn readiness(list: &Value, expected: &[String]) -> Result<String, String> {
     } else {
         Err(problems.join("; "))
     }
+}
+
+/// One Deployment's rollout: `Ok(replicas)` when complete, else why not.
+fn rollout(d: &Value) -> Result<u64, String> {
+    let num = |p: &str| d.pointer(p).and_then(Value::as_u64);
+    let want = num("/spec/replicas").unwrap_or(1);
+    let generation = num("/metadata/generation").unwrap_or(0);
+    let observed = num("/status/observedGeneration").unwrap_or(0);
+    if observed < generation {
+        return Err(format!(
+            "rollout not observed yet (generation {generation}, observed {observed})"
+        ));
+    }
+    let deadline_exceeded = d
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|cs| {
+            cs.iter().any(|c| {
+                c.get("type").and_then(Value::as_str) == Some("Progressing")
+                    && c.get("reason").and_then(Value::as_str) == Some("ProgressDeadlineExceeded")
+            })
+        });
+    if deadline_exceeded {
+        return Err("rollout exceeded its progress deadline".into());
+    }
+    let updated = num("/status/updatedReplicas").unwrap_or(0);
+    let total = num("/status/replicas").unwrap_or(0);
+    let available = num("/status/availableReplicas").unwrap_or(0);
+    if updated < want {
+        return Err(format!(
+            "rollout in progress: {updated} of {want} replicas updated"
+        ));
+    }
+    if total > updated {
+        return Err(format!(
+            "rollout in progress: {} old replicas pending termination",
+            total - updated
+        ));
+    }
+    if available < updated {
+        return Err(format!("{available}/{want} ready"));
+    }
+    Ok(want)
 }
 
 /// A TCP reachability probe run inside a worker's container: `nc` when the image has it, else
@@ -300,10 +369,19 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn readiness_compares_ready_with_desired() {
+    fn readiness_follows_rollout_status() {
+        let dep = |name: &str, gen: u64, obs: u64, want: u64, total: u64, upd: u64, avail: u64| {
+            json!({"metadata": {"name": name, "generation": gen}, "spec": {"replicas": want},
+                "status": {"observedGeneration": obs, "replicas": total, "updatedReplicas": upd,
+                    "availableReplicas": avail, "readyReplicas": total}})
+        };
         let list = json!({"items": [
-            {"metadata": {"name": "a"}, "spec": {"replicas": 2}, "status": {"readyReplicas": 2}},
-            {"metadata": {"name": "b"}, "spec": {"replicas": 1}, "status": {}},
+            dep("a", 2, 2, 2, 2, 2, 2),
+            dep("b", 1, 1, 1, 1, 1, 0),
+            // Half-rolled: 2 ready pods, but only 1 runs the new template.
+            dep("half", 3, 3, 2, 2, 1, 2),
+            dep("old", 2, 2, 2, 3, 2, 2),
+            dep("unseen", 4, 3, 1, 1, 1, 1),
         ]});
         let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
@@ -313,6 +391,19 @@ mod tests {
         assert_eq!(
             readiness(&list, &names(&["a", "b", "c"])).unwrap_err(),
             "b 0/1 ready; c: no such deployment"
+        );
+        assert_eq!(
+            readiness(&list, &names(&["half", "old", "unseen"])).unwrap_err(),
+            "half rollout in progress: 1 of 2 replicas updated; \
+             old rollout in progress: 1 old replicas pending termination; \
+             unseen rollout not observed yet (generation 4, observed 3)"
+        );
+        let stuck = json!({"items": [{"metadata": {"name": "s"}, "spec": {"replicas": 1},
+            "status": {"conditions": [{"type": "Progressing", "status": "False",
+                "reason": "ProgressDeadlineExceeded"}]}}]});
+        assert_eq!(
+            readiness(&stuck, &names(&["s"])).unwrap_err(),
+            "s rollout exceeded its progress deadline"
         );
         assert!(readiness(&json!({}), &names(&["a"])).is_err());
     }
@@ -340,9 +431,11 @@ mod tests {
         assert!(!path.exists(), "removed on drop");
     }
 
-    /// An attempt cut short (kubectl killed) must not leave the probe pod behind.
+    /// An attempt cut short (kubectl killed) must not leave the probe pod behind, even when the
+    /// run ends right after it: dropping the `Kube` waits for the deletion, which still finds
+    /// its kubeconfig.
     #[test]
-    fn a_cut_short_pod_is_deleted() {
+    fn a_cut_short_pod_is_deleted_even_when_the_run_ends_at_once() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("log");
@@ -350,8 +443,8 @@ mod tests {
         std::fs::write(
             &script,
             format!(
-                "#!/bin/sh\necho \"$*\" >> {}\ncase \"$*\" in *\" run \"*) sleep 30;; esac\n",
-                log.display()
+                "#!/bin/sh\ncase \"$*\" in *\" delete \"*) sleep 0.3; [ -f \"$2\" ] && echo kubeconfig-present >> {log};; esac\necho \"$*\" >> {log}\ncase \"$*\" in *\" run \"*) sleep 30;; esac\n",
+                log = log.display()
             ),
         )
         .unwrap();
@@ -369,16 +462,12 @@ mod tests {
             .await
         });
         assert!(cut.is_err(), "the attempt was cut short");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        loop {
-            let calls = std::fs::read_to_string(&log).unwrap_or_default();
-            if calls.contains("delete pod mobi-smoke-pg-") {
-                assert!(calls.contains("-n ns --ignore-not-found"), "{calls}");
-                break;
-            }
-            assert!(std::time::Instant::now() < deadline, "no delete in {calls}");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+        // The run ends: no waiting here.
+        drop(kube);
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(calls.contains("delete pod mobi-smoke-pg-"), "{calls}");
+        assert!(calls.contains("-n ns --ignore-not-found"), "{calls}");
+        assert!(calls.contains("kubeconfig-present"), "{calls}");
     }
 
     #[test]

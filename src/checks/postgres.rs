@@ -8,15 +8,16 @@ use tokio_postgres::NoTls;
 
 use super::retry::ProbeError;
 use super::tls::{self, PgTls, TlsMode};
+use crate::secret::Secret;
 
-/// Where and as whom to connect. `Debug` hides the password.
+/// Where and as whom to connect. `Debug` hides the password (a [`Secret`]).
 #[derive(Clone)]
 pub struct PgTarget {
     pub host: String,
     pub port: u16,
     pub dbname: String,
     pub user: String,
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     pub tls: TlsMode,
 }
 
@@ -58,7 +59,7 @@ pub async fn connect(t: &PgTarget) -> Result<tokio_postgres::Client, ProbeError>
         .application_name("mobi-tui-smoke")
         .connect_timeout(Duration::from_secs(10));
     if let Some(p) = &t.password {
-        cfg.password(p);
+        cfg.password(p.expose());
     }
     match tls::client_config(&t.tls).map_err(ProbeError::fatal)? {
         None => {

@@ -55,13 +55,32 @@ fn int(bytes: &[u8]) -> Result<i64, String> {
         .ok_or_else(|| format!("bad RESP integer {:?}", String::from_utf8_lossy(bytes)))
 }
 
+/// The longest bulk string accepted. The probe only reads `+PONG`, `+OK` and short errors; a
+/// server (or something pretending to be one) announcing `$9999999999` would otherwise make the
+/// reader grow its buffer until the attempt times out.
+pub const MAX_BULK: usize = 1 << 20;
+/// The deepest array nesting accepted: parsing recurses per level, so a reply of `*1\r\n`
+/// repeated must not be able to exhaust the stack.
+pub const MAX_DEPTH: usize = 8;
+/// The most array items accepted in one reply.
+pub const MAX_ITEMS: usize = 1 << 16;
+/// The most bytes buffered for one reply (a header line without `\r\n`, say).
+pub const MAX_REPLY: usize = MAX_BULK + 4096;
+
 /// Parses one reply from the front of `buf`: `Ok(None)` while incomplete, else the reply and the
-/// bytes it used.
+/// bytes it used. Lengths, item counts and nesting beyond the caps above are errors.
 pub fn parse(buf: &[u8]) -> Result<Option<(Resp, usize)>, String> {
+    parse_at(buf, 0)
+}
+
+fn parse_at(buf: &[u8], depth: usize) -> Result<Option<(Resp, usize)>, String> {
     let Some(&kind) = buf.first() else {
         return Ok(None);
     };
     let Some((head, used)) = line(&buf[1..]) else {
+        if buf.len() > MAX_REPLY {
+            return Err(format!("RESP line longer than {MAX_REPLY} bytes"));
+        }
         return Ok(None);
     };
     let used = used + 1;
@@ -76,6 +95,11 @@ pub fn parse(buf: &[u8]) -> Result<Option<(Resp, usize)>, String> {
                 return Ok(Some((Resp::Bulk(None), used)));
             }
             let n = usize::try_from(n).map_err(|e| e.to_string())?;
+            if n > MAX_BULK {
+                return Err(format!(
+                    "RESP bulk string of {n} bytes (more than {MAX_BULK} accepted)"
+                ));
+            }
             if buf.len() < used + n + 2 {
                 return Ok(None);
             }
@@ -89,10 +113,19 @@ pub fn parse(buf: &[u8]) -> Result<Option<(Resp, usize)>, String> {
             if n < 0 {
                 return Ok(Some((Resp::Array(None), used)));
             }
+            if depth >= MAX_DEPTH {
+                return Err(format!("RESP arrays nested deeper than {MAX_DEPTH} levels"));
+            }
+            let n = usize::try_from(n).map_err(|e| e.to_string())?;
+            if n > MAX_ITEMS {
+                return Err(format!(
+                    "RESP array of {n} items (more than {MAX_ITEMS} accepted)"
+                ));
+            }
             let mut items = Vec::new();
             let mut at = used;
             for _ in 0..n {
-                match parse(&buf[at..])? {
+                match parse_at(&buf[at..], depth + 1)? {
                     Some((item, u)) => {
                         items.push(item);
                         at += u;
@@ -164,13 +197,13 @@ impl RespConn {
     }
 }
 
-/// Where and as whom to connect. `Debug` hides the password.
+/// Where and as whom to connect. `Debug` hides the password (a [`Secret`]).
 #[derive(Clone)]
 pub struct RedisTarget {
     pub host: String,
     pub port: u16,
     pub user: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<crate::secret::Secret>,
     pub tls: TlsMode,
 }
 
@@ -188,8 +221,14 @@ impl std::fmt::Debug for RedisTarget {
 
 /// `--direct`: connect, `AUTH` when a password is set, `PING` → `PONG`.
 pub async fn ping(t: &RedisTarget) -> Result<String, ProbeError> {
+    // A reply that breaks the protocol or its caps is not a transient failure: no retry.
     let io_err = |e: std::io::Error| {
-        ProbeError::retry(format!("{}:{} ({}): {e}", t.host, t.port, t.tls.label()))
+        let msg = format!("{}:{} ({}): {e}", t.host, t.port, t.tls.label());
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            ProbeError::fatal(msg)
+        } else {
+            ProbeError::retry(msg)
+        }
     };
     let mut conn = RespConn::connect(&t.host, t.port, &t.tls)
         .await
@@ -197,10 +236,10 @@ pub async fn ping(t: &RedisTarget) -> Result<String, ProbeError> {
     if let Some(password) = &t.password {
         let reply = match &t.user {
             Some(user) => {
-                conn.command(&[b"AUTH", user.as_bytes(), password.as_bytes()])
+                conn.command(&[b"AUTH", user.as_bytes(), password.expose().as_bytes()])
                     .await
             }
-            None => conn.command(&[b"AUTH", password.as_bytes()]).await,
+            None => conn.command(&[b"AUTH", password.expose().as_bytes()]).await,
         }
         .map_err(io_err)?;
         if let Resp::Error(e) = reply {
@@ -265,7 +304,7 @@ pub fn pod_command(t: &RedisTarget) -> (Vec<String>, String) {
             stdin.push_str(&cli_quote(user));
             stdin.push(' ');
         }
-        stdin.push_str(&cli_quote(password));
+        stdin.push_str(&cli_quote(password.expose()));
         stdin.push('\n');
     }
     stdin.push_str("PING\n");

@@ -7,25 +7,18 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::secret::Secret;
+
 type HmacSha256 = Hmac<Sha256>;
 
 /// SHA-256 of the empty payload, the usual `x-amz-content-sha256` of a body-less request.
 pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-/// The keys that sign; `Debug` is written by hand so the secret never reaches a log.
-#[derive(Clone)]
+/// The keys that sign; the secret key is a [`Secret`], so it never reaches a log.
+#[derive(Debug, Clone)]
 pub struct Credentials {
     pub access_key: String,
-    pub secret_key: String,
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key", &self.access_key)
-            .field("secret_key", &"***")
-            .finish()
-    }
+    pub secret_key: Secret,
 }
 
 /// One request to sign. `headers` must include `host` and `x-amz-date`; names are lower-cased
@@ -162,7 +155,12 @@ pub fn signing_key(secret_key: &str, date: &str, region: &str, service: &str) ->
 pub fn authorization(creds: &Credentials, scope: &Scope<'_>, req: &Request<'_>) -> String {
     let canonical = canonical_request(req);
     let sts = string_to_sign(scope, &canonical);
-    let key = signing_key(&creds.secret_key, scope.date(), scope.region, scope.service);
+    let key = signing_key(
+        creds.secret_key.expose(),
+        scope.date(),
+        scope.region,
+        scope.service,
+    );
     let signature = hex::encode(hmac(&key, sts.as_bytes()));
     format!(
         "AWS4-HMAC-SHA256 Credential={}/{}, SignedHeaders={}, Signature={}",

@@ -8,7 +8,8 @@
 //!
 //! Exit codes (documented, stable): 0 ok; 1 a phase failed or an apply was declined; 2 usage or
 //! bad input (unreadable preset, missing credentials, `--apply` without a terminal and without
-//! `--auto-approve`); 130 interrupted (SIGINT/SIGTERM, forwarded to Terraform as SIGINT).
+//! `--auto-approve`); 130 interrupted (SIGINT/SIGTERM, forwarded to Terraform as SIGINT); 129 the same after SIGHUP
+//! (the terminal was closed).
 //!
 //! Nothing here changes terminal modes (no raw mode, no alternate screen), so the console needs no
 //! restoring; the one interactive bit, the per-phase apply question, reads a plain line.
@@ -231,7 +232,13 @@ pub fn main(args: RunArgs, wiring: Wiring) -> u8 {
         }
         let mut stdout = std::io::stdout();
         let tty = stdout.is_terminal();
-        run(args, wiring, &interrupt, &mut stdout, tty).await
+        let code = run(args, wiring, &interrupt, &mut stdout, tty).await;
+        // Interrupted: 129 when it was the terminal's hangup, 130 for SIGINT/SIGTERM.
+        if code == 130 {
+            terraform::interrupted_exit_code(interrupt.signal())
+        } else {
+            code
+        }
     });
     // A prompt abandoned on interrupt leaves a thread blocked reading stdin: do not wait for it.
     rt.shutdown_timeout(Duration::from_millis(100));

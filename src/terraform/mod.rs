@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 
 pub use command::{force_unlock_hint, OutputKind, Terraform, TfCommand};
 pub use json::{parse_line, ChangeSummary, Diagnostic, TfMessage};
-pub use process::{run, run_capture, Interrupt, RunOutcome, DEFAULT_GRACE};
+pub use process::{
+    interrupted_exit_code, run, run_capture, Interrupt, RunOutcome, StopSignals, DEFAULT_GRACE,
+};
 
 /// Environment variable naming the Terraform binary (same as `--terraform-bin`).
 pub const TERRAFORM_BIN_ENV: &str = "MOBI_TERRAFORM";

@@ -9,6 +9,7 @@
 
 use std::path::Path;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -29,6 +30,23 @@ pub const DEFAULT_GRACE: Duration = Duration::from_secs(20);
 #[derive(Debug, Clone)]
 pub struct Interrupt {
     tx: Arc<watch::Sender<u32>>,
+    /// The first signal that asked (0: none, or a key in the TUI): it decides the exit code,
+    /// 129 after SIGHUP (the terminal went away), 130 otherwise.
+    signal: Arc<AtomicI32>,
+}
+
+/// The signals that stop a run the way `q` / Ctrl-C does: SIGINT, SIGTERM (a supervisor, `kill`),
+/// SIGHUP (the terminal was closed).
+pub const STOP_SIGNALS: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
+
+/// The exit code of a run stopped by `signal`: 129 for SIGHUP (128 + 1, what a shell reports for
+/// a hangup), 130 for SIGINT and SIGTERM (the documented "interrupted" code, one for both so
+/// scripts need not tell a Ctrl-C from a supervisor's stop).
+pub fn interrupted_exit_code(signal: Option<Signal>) -> u8 {
+    match signal {
+        Some(Signal::SIGHUP) => 129,
+        _ => 130,
+    }
 }
 
 impl Default for Interrupt {
@@ -40,7 +58,26 @@ impl Default for Interrupt {
 impl Interrupt {
     pub fn new() -> Self {
         let (tx, _rx) = watch::channel(0);
-        Self { tx: Arc::new(tx) }
+        Self {
+            tx: Arc::new(tx),
+            signal: Arc::new(AtomicI32::new(0)),
+        }
+    }
+
+    /// [`Interrupt::request`] on behalf of a signal; the first signal is kept for the exit code.
+    pub fn request_by(&self, signal: Signal) {
+        let _ = self
+            .signal
+            .compare_exchange(0, signal as i32, Ordering::SeqCst, Ordering::SeqCst);
+        self.request();
+    }
+
+    /// The first signal that asked for a stop, if one did.
+    pub fn signal(&self) -> Option<Signal> {
+        match self.signal.load(Ordering::SeqCst) {
+            0 => None,
+            n => Signal::try_from(n).ok(),
+        }
     }
 
     /// Ask the running command (and the run) to stop. Safe to call from any task.
@@ -68,28 +105,50 @@ impl Interrupt {
         self.tx.subscribe()
     }
 
-    /// Install SIGINT and SIGTERM handlers that call [`Interrupt::request`], for headless runs.
-    /// (The TUI calls `request` itself on the Ctrl-C key.) A third signal exits at once with 130
+    /// Install SIGINT, SIGTERM and SIGHUP handlers that call [`Interrupt::request_by`], for
+    /// headless runs. (The TUI listens itself, see `tui::run_loop`.) A third signal exits at once
     /// (Terraform's group has been killed by the second). Must be called inside a tokio runtime.
     pub fn forward_signals(&self) -> std::io::Result<()> {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut int = signal(SignalKind::interrupt())?;
-        let mut term = signal(SignalKind::terminate())?;
+        let mut signals = StopSignals::new()?;
         let me = self.clone();
         tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    s = int.recv() => if s.is_none() { break },
-                    s = term.recv() => if s.is_none() { break },
-                }
-                me.request();
+            while let Some(sig) = signals.recv().await {
+                me.request_by(sig);
                 // Third request: the user means it, even if something is stuck.
                 if me.count() >= 3 {
-                    std::process::exit(130);
+                    std::process::exit(i32::from(interrupted_exit_code(me.signal())));
                 }
             }
         });
         Ok(())
+    }
+}
+
+/// The [`STOP_SIGNALS`] as one stream. Installing it replaces the default actions (a SIGHUP or
+/// SIGTERM would otherwise end mobi-tui at once and leave Terraform, in its own process group,
+/// running with the state lock held).
+pub struct StopSignals {
+    streams: Vec<(Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignals {
+    /// Must be called inside a tokio runtime.
+    pub fn new() -> std::io::Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let streams = STOP_SIGNALS
+            .iter()
+            .map(|s| Ok((*s, signal(SignalKind::from_raw(*s as i32))?)))
+            .collect::<std::io::Result<_>>()?;
+        Ok(Self { streams })
+    }
+
+    /// The next stop signal; `None` only if the runtime shuts down.
+    pub async fn recv(&mut self) -> Option<Signal> {
+        let next = self.streams.iter_mut().map(|(sig, stream)| {
+            let sig = *sig;
+            Box::pin(async move { stream.recv().await.map(|()| sig) })
+        });
+        futures::future::select_all(next).await.0
     }
 }
 

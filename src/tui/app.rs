@@ -14,6 +14,7 @@ use crate::phases::PHASE_COUNT;
 use crate::preset::{self, Preset, Worker};
 use crate::questions::{self, Kind, WorkerField, QUESTIONS, SECRETS, WORKERS_PHASE};
 use crate::render::writer::FileAction;
+use crate::secret::Secret;
 
 /// Lines of raw output kept in memory: older lines are dropped, so a chatty apply cannot grow the
 /// process without bound (the journal and terraform's own logs keep the full story).
@@ -514,8 +515,8 @@ pub struct App {
     pub base: Preset,
     /// One text per [`QUESTIONS`] entry.
     pub answers: Vec<String>,
-    /// One text per [`SECRETS`] entry; never saved.
-    pub secrets: Vec<String>,
+    /// One text per [`SECRETS`] entry; never saved, never printed (a `{:?}` of the app too).
+    pub secrets: Vec<Secret>,
     pub workers: Vec<WorkerDraft>,
     /// The preset the answers make now (valid or not).
     pub built: Preset,
@@ -558,7 +559,7 @@ impl App {
             opts,
             base: preset.clone(),
             answers,
-            secrets: vec![String::new(); SECRETS.len()],
+            secrets: vec![Secret::default(); SECRETS.len()],
             workers,
             built: preset,
             errors: BTreeMap::new(),
@@ -661,7 +662,7 @@ impl App {
     pub fn text(&self, f: FieldRef) -> &str {
         match f {
             FieldRef::Question(i) => self.answers.get(i).map(String::as_str).unwrap_or(""),
-            FieldRef::Secret(i) => self.secrets.get(i).map(String::as_str).unwrap_or(""),
+            FieldRef::Secret(i) => self.secrets.get(i).map(Secret::expose).unwrap_or(""),
             FieldRef::Worker { slot, field } => {
                 self.workers.get(slot).map(|w| w.text(field)).unwrap_or("")
             }
@@ -671,7 +672,7 @@ impl App {
     pub fn text_mut(&mut self, f: FieldRef) -> Option<&mut String> {
         match f {
             FieldRef::Question(i) => self.answers.get_mut(i),
-            FieldRef::Secret(i) => self.secrets.get_mut(i),
+            FieldRef::Secret(i) => self.secrets.get_mut(i).map(Secret::expose_mut),
             FieldRef::Worker { slot, field } => {
                 self.workers.get_mut(slot).and_then(|w| w.text_mut(field))
             }
@@ -747,7 +748,7 @@ impl App {
     }
 
     /// The secrets typed so far, as environment variables for Terraform.
-    pub fn secret_env(&self) -> Vec<(String, String)> {
+    pub fn secret_env(&self) -> Vec<(String, Secret)> {
         SECRETS
             .iter()
             .zip(&self.secrets)

@@ -20,7 +20,7 @@ pub mod view;
 pub mod widgets;
 
 use std::collections::VecDeque;
-use std::io::{self, Stdout};
+use std::io::{self, Stdout, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -44,6 +44,7 @@ use crate::headless::Wiring;
 use crate::phases::Phase;
 use crate::preset::{self, Preset};
 use crate::render::{self, writer};
+use crate::secret::Secret;
 use crate::terraform::{self, Interrupt};
 
 use app::{App, Options, Review, ReviewEntry};
@@ -184,14 +185,22 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
     let result = rt.block_on(async {
         let (guard, mut term) = TerminalGuard::enter()?;
         let r = run_loop(&mut term, app, args, wiring).await;
+        // ratatui's `Terminal` shows the cursor on drop and `eprintln!`s if that fails, which
+        // panics when stderr is the hung-up terminal: show it here, and if the terminal is gone
+        // do not run that drop at all (the process is about to exit).
+        if term.show_cursor().is_err() {
+            std::mem::forget(term);
+        }
         drop(guard);
         r
     });
     rt.shutdown_timeout(Duration::from_millis(200));
     match result {
-        Ok(()) => crate::cli::EXIT_OK,
+        Ok(code) => code,
         Err(e) => {
-            eprintln!("mobi-tui: error: {e}");
+            // Not `eprintln!`: after a hangup stderr may be the closed terminal, and a failed
+            // write must not turn into a panic.
+            let _ = writeln!(io::stderr(), "mobi-tui: error: {e}");
             crate::cli::EXIT_FAILED
         }
     }
@@ -226,13 +235,18 @@ impl SmokeChecks for SharedChecks {
 /// Adds the secrets typed in the wizard to Terraform's environment (and only there).
 struct WithSecrets {
     inner: Box<dyn WorkspaceProvider>,
-    secrets: Vec<(String, String)>,
+    secrets: Vec<(String, Secret)>,
 }
 
 impl WorkspaceProvider for WithSecrets {
     fn prepare(&self, root: &Path, env: &str) -> Result<WorkspaceDirs, BoxError> {
         let mut ws = self.inner.prepare(root, env)?;
-        ws.env.extend(self.secrets.iter().cloned());
+        // The one place the typed secrets leave their type: Terraform's environment.
+        ws.env.extend(
+            self.secrets
+                .iter()
+                .map(|(k, v)| (k.clone(), v.expose().to_string())),
+        );
         Ok(ws)
     }
 }
@@ -266,13 +280,26 @@ impl Approver for TuiApprover {
     }
 }
 
-/// The event loop. Returns when the app asks to quit.
+/// How the wizard is leaving after a stop signal (SIGTERM, SIGHUP, SIGINT sent with `kill`) or
+/// after losing its terminal: what `q` + "yes" does while Terraform runs (SIGINT to its group,
+/// the grace, then a kill), and then this exit code. `hangup`: the terminal is gone, so nothing
+/// is drawn or read any more (writes to a hung-up terminal fail, reads return EOF at once).
+#[derive(Debug, Clone, Copy)]
+struct Leaving {
+    code: u8,
+    hangup: bool,
+    /// When to give up waiting for the engine (grace plus a margin): the exit must not hang.
+    deadline: tokio::time::Instant,
+}
+
+/// The event loop. Returns the exit code when the app asks to quit (0) or a stop signal or the
+/// terminal's loss ended it (130 for SIGINT/SIGTERM, 129 for SIGHUP or a closed terminal).
 pub async fn run_loop(
     term: &mut Terminal<CrosstermBackend<Stdout>>,
     mut app: App,
     args: TuiArgs,
     wiring: Wiring,
-) -> io::Result<()> {
+) -> io::Result<u8> {
     let shared = Shared {
         sandbox: wiring.sandbox.map(Arc::from),
         checks: wiring.checks.map(Arc::from),
@@ -285,17 +312,48 @@ pub async fn run_loop(
     let slot: ApprovalSlot = Arc::new(Mutex::new(None));
     let mut interrupt = Interrupt::new();
     let mut queue: VecDeque<Action> = VecDeque::new();
+    let mut signals = terraform::StopSignals::new()?;
+    let mut leaving: Option<Leaving> = None;
+    let margin = Duration::from_secs(args.grace.saturating_add(10));
 
     loop {
-        term.draw(|f| view::draw(&app, f))?;
+        let hangup = leaving.is_some_and(|l| l.hangup);
+        if let Some(l) = leaving {
+            if !app.running() || tokio::time::Instant::now() >= l.deadline {
+                return Ok(l.code);
+            }
+        }
+        if !hangup {
+            if let Err(e) = term.draw(|f| view::draw(&app, f)) {
+                // The terminal is gone without a SIGHUP (e.g. its master closed): leave as if
+                // it had hung up, stopping Terraform first.
+                if !app.running() {
+                    return Err(e);
+                }
+                leaving = Some(terminal_lost(&mut app, &interrupt, &slot, margin, leaving));
+                continue;
+            }
+        }
         let first = tokio::select! {
-            ev = events.next() => match ev {
+            ev = events.next(), if !hangup => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
                 Some(Ok(Event::Mouse(m))) => Some(Action::Mouse(m)),
                 Some(Ok(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
                 Some(Ok(_)) => None,
-                Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                Some(Err(e)) if !app.running() => return Err(e),
+                None if !app.running() => return Ok(leaving.map_or(crate::cli::EXIT_OK, |l| l.code)),
+                // Input lost while Terraform runs: the terminal hung up.
+                Some(Err(_)) | None => {
+                    leaving = Some(terminal_lost(&mut app, &interrupt, &slot, margin, leaving));
+                    None
+                }
+            },
+            Some(sig) = signals.recv() => {
+                let hup = sig == nix::sys::signal::Signal::SIGHUP;
+                interrupt.request_by(sig);
+                let code = terraform::interrupted_exit_code(interrupt.signal());
+                leaving = Some(begin_leaving(&mut app, &slot, code, hup, margin, leaving));
+                None
             },
             Some(a) = rx.recv() => Some(a),
             _ = tick.tick() => None,
@@ -311,7 +369,7 @@ pub async fn run_loop(
         while let Some(action) = queue.pop_front() {
             for cmd in update(&mut app, action) {
                 match cmd {
-                    Command::Quit => return Ok(()),
+                    Command::Quit => return Ok(leaving.map_or(crate::cli::EXIT_OK, |l| l.code)),
                     Command::PrepareReview(p) => {
                         queue.push_back(Action::ReviewReady(prepare_review(&app, &p)))
                     }
@@ -343,10 +401,50 @@ pub async fn run_loop(
                 }
             }
             if app.quit {
-                return Ok(());
+                return Ok(leaving.map_or(crate::cli::EXIT_OK, |l| l.code));
             }
         }
     }
+}
+
+/// Starts leaving: `app` waits for the run to end (as after `q` + "yes") and an open apply
+/// question is answered "no". The interrupt itself is requested by the caller: once per signal
+/// (the second kills, as a second `q` does), once for a lost terminal.
+fn begin_leaving(
+    app: &mut App,
+    slot: &ApprovalSlot,
+    code: u8,
+    hangup: bool,
+    margin: Duration,
+    before: Option<Leaving>,
+) -> Leaving {
+    if app.running() {
+        app.quit_pending = true;
+        if let Some(s) = slot.lock().ok().and_then(|mut s| s.take()) {
+            let _ = s.send(false);
+        }
+    }
+    Leaving {
+        code,
+        hangup: hangup || before.is_some_and(|b| b.hangup),
+        deadline: before.map_or_else(|| tokio::time::Instant::now() + margin, |b| b.deadline),
+    }
+}
+
+/// The terminal is gone (a draw failed, input ended) while Terraform runs: stop it as a SIGHUP
+/// would, unless a stop is already on its way (a second request would kill the group).
+fn terminal_lost(
+    app: &mut App,
+    interrupt: &Interrupt,
+    slot: &ApprovalSlot,
+    margin: Duration,
+    before: Option<Leaving>,
+) -> Leaving {
+    if !interrupt.is_requested() {
+        interrupt.request();
+    }
+    let code = before.map_or(129, |b| b.code);
+    begin_leaving(app, slot, code, true, margin, before)
 }
 
 /// The review: the preset file as it will be saved, then every file of the tree, each compared
@@ -425,7 +523,7 @@ fn start_run(
     shared: &Shared,
     preset: Preset,
     apply: bool,
-    secrets: Vec<(String, String)>,
+    secrets: Vec<(String, Secret)>,
     tx: &mpsc::UnboundedSender<Action>,
     slot: &ApprovalSlot,
     interrupt: &Interrupt,

@@ -50,7 +50,7 @@ pub enum Command {
     StartRun {
         preset: Box<Preset>,
         apply: bool,
-        secrets: Vec<(String, String)>,
+        secrets: Vec<(String, crate::secret::Secret)>,
     },
     /// Answer the engine's pending apply question.
     Approve(bool),

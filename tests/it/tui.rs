@@ -175,14 +175,14 @@ fn wizard_editing_and_secret_masked() {
     assert!(!screen(&app, 120, 40).contains("very-secret"));
     key(&mut app, KeyCode::Enter);
     assert!(!app.preset_text().contains("very-secret"));
-    assert!(app.secret_env().contains(&(
-        "SCW_SECRET_KEY".to_string(),
-        "very-secret-value".to_string()
-    )));
-    assert!(app.secret_env().contains(&(
+    let env = app.secret_env();
+    assert!(env.contains(&("SCW_SECRET_KEY".to_string(), "very-secret-value".into())));
+    assert!(env.contains(&(
         "AWS_SECRET_ACCESS_KEY".to_string(),
-        "very-secret-value".to_string()
+        "very-secret-value".into()
     )));
+    // Held as secrets: neither the app's nor the env's `Debug` shows the value.
+    assert!(!format!("{env:?} {app:?}").contains("very-secret"));
     focus_field(&mut app, 2, "State key");
     key(&mut app, KeyCode::Enter);
     snap("wizard_editing", &app);
@@ -1168,6 +1168,136 @@ fn e2e_quit_while_terraform_runs_interrupts_it() {
     assert_eq!(wait_file(&out.join("got-int")).trim(), "INT");
 }
 
+/// The fake terraform, executable, in `dir`.
+fn install_fake_terraform(dir: &Path) -> PathBuf {
+    let fake = dir.join("fake-terraform");
+    std::fs::write(&fake, FAKE_TERRAFORM).expect("fake");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    fake
+}
+
+/// The wizard in tmux with its phase-3 plan hanging in the fake terraform (trap installed);
+/// the wizard's own pid is in `DIR/pid`, its exit code lands in `DIR/exit`, then `stty -a` in
+/// `DIR/stty`. The outer shell ignores SIGHUP so it outlives a closed terminal to record the
+/// exit code (mobi-tui installs its own handler, so it still gets the signal).
+fn wizard_with_hanging_plan(out: &Path) -> Tmux {
+    let fake = install_fake_terraform(out);
+    let cmd = format!(
+        "trap '' HUP; cd {out} && FAKE_SLOW_PLAN=1 SCW_ACCESS_KEY=a SCW_SECRET_KEY=b SCW_DEFAULT_ORGANIZATION_ID=d SCW_DEFAULT_PROJECT_ID=c sh -c 'echo $$ > {out}/pid; exec {bin} --out {out} --terraform-bin {fake} --grace 5'; echo $? > {out}/exit; stty -a > {out}/stty; sleep 30",
+        out = out.display(),
+        bin = support::bin().display(),
+        fake = fake.display(),
+    );
+    let t = Tmux::start(&cmd);
+    t.wait_for("Phases");
+    t.keys(&["x"]);
+    t.wait_for("no run yet");
+    t.keys(&["p"]);
+    t.wait_until("phase 3 running", |s| {
+        s.lines()
+            .any(|l| l.contains(" 3 Network") && l.contains("running"))
+    });
+    wait_file(&out.join("plan-started"));
+    t
+}
+
+fn signal_pid_file(file: &Path, sig: nix::sys::signal::Signal) {
+    let pid: i32 = wait_file(file).trim().parse().expect("pid");
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig).expect("signal the wizard");
+}
+
+/// SIGTERM while Terraform runs does what `q` + "yes" does: SIGINT to terraform's group (it
+/// records it), the terminal restored, then exit 130. (Without a handler SIGTERM ended mobi-tui
+/// at once, leaving the terminal raw and Terraform running with the lock.)
+#[test]
+fn e2e_sigterm_while_terraform_runs_interrupts_it_and_exits_130() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path();
+    let t = wizard_with_hanging_plan(out);
+    signal_pid_file(&out.join("pid"), nix::sys::signal::Signal::SIGTERM);
+    assert_eq!(wait_file(&out.join("exit")).trim(), "130");
+    assert_eq!(wait_file(&out.join("got-int")).trim(), "INT");
+    let modes = wait_file(&out.join("stty"));
+    let words: Vec<&str> = modes.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon") && words.contains(&"echo"),
+        "{modes}"
+    );
+    let s = t.capture();
+    assert!(!s.contains("Phases"), "alternate screen left behind:\n{s}");
+}
+
+/// The terminal closed while Terraform runs (tmux's session killed: the pty hangs up, and the
+/// wizard gets SIGHUP as a shell would send it): terraform still gets its SIGINT, and the exit
+/// code is 129.
+#[test]
+fn e2e_terminal_closed_while_terraform_runs_interrupts_it_and_exits_129() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path();
+    let t = wizard_with_hanging_plan(out);
+    drop(t);
+    signal_pid_file(&out.join("pid"), nix::sys::signal::Signal::SIGHUP);
+    // (101 here was a panic: ratatui's drop printing to the closed terminal.)
+    assert_eq!(wait_file(&out.join("exit")).trim(), "129");
+    assert_eq!(wait_file(&out.join("got-int")).trim(), "INT");
+}
+
+/// Headless, output to a pipe: SIGHUP stops the run like SIGINT does (terraform gets SIGINT,
+/// the summary says interrupted) and the exit code is 129. Before, SIGHUP's default action
+/// ended mobi-tui at once and left the fake terraform running.
+#[test]
+fn headless_sighup_in_a_pipe_interrupts_terraform_and_exits_129() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path();
+    let fake = install_fake_terraform(out);
+    let preset = support::repo().join("presets/dev.toml");
+    let mut child = Proc::new(support::bin())
+        .args(["--preset", &preset.display().to_string()])
+        .args([
+            "--out",
+            &out.display().to_string(),
+            "--json",
+            "--grace",
+            "5",
+        ])
+        .args(["--terraform-bin", &fake.display().to_string()])
+        .envs([
+            ("FAKE_SLOW_PLAN", "1"),
+            ("SCW_ACCESS_KEY", "a"),
+            ("SCW_SECRET_KEY", "b"),
+            ("SCW_DEFAULT_ORGANIZATION_ID", "d"),
+            ("SCW_DEFAULT_PROJECT_ID", "c"),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn mobi-tui");
+    wait_file(&out.join("plan-started"));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGHUP,
+    )
+    .expect("SIGHUP");
+    let events: Vec<serde_json::Value> = std::io::BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|l| serde_json::from_str(&l).ok())
+        .collect();
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(129), "{events:#?}");
+    assert_eq!(wait_file(&out.join("got-int")).trim(), "INT");
+    let summary = events
+        .iter()
+        .find(|e| e["type"] == "summary")
+        .expect("a summary event");
+    assert_eq!(summary["status"], "interrupted");
+}
+
 /// Answers like terraform would, with `-json` streams for plan/apply; records its environment.
 const FAKE_TERRAFORM: &str = r#"#!/bin/sh
 env | grep -E '^(SCW_|TF_VAR_|AWS_)' | sort > "$(dirname "$0")/fake-env"
@@ -1178,6 +1308,7 @@ case "$1" in
   plan)
     if [ -n "$FAKE_SLOW_PLAN" ]; then
       trap 'echo INT > "$(dirname "$0")/got-int"; exit 130' INT
+      echo started > "$(dirname "$0")/plan-started"
       sleep 30 & wait
     fi
     for a in "$@"; do case "$a" in -out=*) touch "${a#-out=}";; esac; done

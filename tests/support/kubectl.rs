@@ -63,18 +63,25 @@ impl FakeKubectl {
         self.dir.path().join("deployments.json")
     }
 
-    /// (name, desired, ready) per Deployment.
+    /// (name, desired, available) per Deployment, each fully rolled out to its latest spec.
     pub fn set_deployments(&self, deps: &[(&str, u64, u64)]) {
         let items: Vec<serde_json::Value> = deps
             .iter()
             .map(|(n, want, have)| {
                 serde_json::json!({
-                    "metadata": {"name": n},
+                    "metadata": {"name": n, "generation": 1},
                     "spec": {"replicas": want},
-                    "status": {"replicas": want, "readyReplicas": have}
+                    "status": {"observedGeneration": 1, "replicas": want,
+                        "updatedReplicas": want, "readyReplicas": have,
+                        "availableReplicas": have}
                 })
             })
             .collect();
+        self.set_deployment_items(items);
+    }
+
+    /// The `get deployment -o json` items as given.
+    pub fn set_deployment_items(&self, items: Vec<serde_json::Value>) {
         std::fs::write(
             self.deployments_file(),
             serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items}).to_string(),
