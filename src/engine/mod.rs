@@ -20,6 +20,7 @@
 
 pub mod events;
 pub mod hash;
+pub mod impact;
 pub mod journal;
 pub mod run_lock;
 
@@ -574,7 +575,7 @@ impl Run<'_> {
     ) -> Result<Option<RunStatus>, Stop> {
         let idx = match r.status {
             PhaseStatus::Ok => 0,
-            PhaseStatus::Failed => 1,
+            PhaseStatus::Failed | PhaseStatus::Blocked => 1,
             PhaseStatus::Skipped => 2,
             PhaseStatus::Interrupted => 3,
         };
@@ -611,7 +612,16 @@ impl Run<'_> {
                 ended_at: journal::now(),
             },
         );
-        let saved = self.journal.save(&self.cfg().out_dir);
+        let mut saved = self.journal.save(&self.cfg().out_dir);
+        // The baseline of `mobi-tui impact`: the preset whose changes are now in the state.
+        if saved.is_ok()
+            && self.cfg().apply
+            && r.applied
+            && r.status == PhaseStatus::Ok
+            && p.applies()
+        {
+            saved = journal::save_applied(&self.cfg().out_dir, &self.cfg().preset);
+        }
         (self.emit)(RunEvent::PhaseEnd {
             phase: p.number,
             status: r.status,

@@ -57,6 +57,7 @@ impl<'a> Reporter<'a> {
             "failed" | "errored" => "31",
             "skipped" => "33",
             "interrupted" => "35",
+            "blocked" => "31",
             _ => "0",
         };
         self.paint(code, s)
@@ -159,6 +160,12 @@ impl<'a> Reporter<'a> {
             }
             RunEvent::Log { line, .. } => self.paint("2", &format!("    │ {line}")),
             RunEvent::Note { message, .. } => format!("  note: {message}"),
+            RunEvent::Impact { .. } => format!("  impact: {}", crate::engine::impact::event_line(ev)?),
+            RunEvent::Blocked { phase, addresses } => format!(
+                "  {}: {}",
+                self.paint("31", "blocked"),
+                crate::engine::impact::blocked_line(*phase, addresses)
+            ),
             RunEvent::LockLeft {
                 lock_id, command, ..
             } => format!(
@@ -253,5 +260,6 @@ fn phase_status(s: PhaseStatus) -> &'static str {
         PhaseStatus::Failed => "failed",
         PhaseStatus::Skipped => "skipped",
         PhaseStatus::Interrupted => "interrupted",
+        PhaseStatus::Blocked => "blocked",
     }
 }

@@ -377,6 +377,19 @@ impl RunState {
                     self.log.push(format!("[{phase}] {l}"));
                 }
             }
+            RunEvent::Impact { phase, .. } => {
+                if let Some(line) = crate::engine::impact::event_line(ev) {
+                    self.log
+                        .push(format!("[{}] impact: {line}", phase.unwrap_or(0)));
+                }
+            }
+            RunEvent::Blocked { phase, addresses } => {
+                let text = crate::engine::impact::blocked_line(*phase, addresses);
+                self.log.push(format!("[{phase}] {text}"));
+                if let Some(p) = self.phase_mut(*phase) {
+                    p.diagnostics.push(text);
+                }
+            }
             RunEvent::Note { phase, message } => {
                 self.log.push(format!("[{phase}] note: {message}"));
                 if let Some(p) = self.phase_mut(*phase) {
@@ -430,6 +443,7 @@ impl RunState {
                         PhaseStatus::Failed => PhaseState::Failed,
                         PhaseStatus::Skipped => PhaseState::Skipped,
                         PhaseStatus::Interrupted => PhaseState::Interrupted,
+                        PhaseStatus::Blocked => PhaseState::Failed,
                     };
                     if p.plan.is_none() && !changes.is_zero() {
                         p.plan = Some(*changes);
