@@ -46,6 +46,8 @@ pub enum Command {
     Smoke(crate::checks::SmokeArgs),
     /// Check that Terraform, kubectl, credentials, the state bucket and the sandbox are ready.
     Doctor(DoctorArgs),
+    /// What a preset would do to the env as last applied (exit 3 when data would be lost).
+    Impact(headless::impact::ImpactArgs),
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +121,7 @@ where
             message: format!("{e:#}"),
         }),
         Some(Command::Doctor(args)) => Ok(headless::doctor::main(args)),
+        Some(Command::Impact(args)) => Ok(headless::impact::main(args)),
         None if cli.run.preset.is_some() => {
             let wiring = wiring(&cli.run);
             Ok(headless::main(cli.run, wiring))

@@ -12,6 +12,7 @@
 //! restoring; the one interactive bit, the per-phase apply question, reads a plain line.
 
 pub mod doctor;
+pub mod impact;
 mod report;
 
 use std::io::{IsTerminal, Write};
