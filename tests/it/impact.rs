@@ -376,3 +376,105 @@ fn impact_of_a_bad_preset_is_one_line_and_exit_2() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("redis.cluster_size"), "{err}");
 }
+
+fn events_of(o: &std::process::Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+fn phase_end(events: &[serde_json::Value], phase: u64) -> Option<&serde_json::Value> {
+    events
+        .iter()
+        .find(|e| e["type"] == "phase_end" && e["phase"] == phase)
+}
+
+/// An apply that would replace the Redis cluster stops that phase as `blocked` (exit 1, the
+/// state untouched); `--resume --allow-replace ADDRESS` then applies it.
+#[test]
+fn guard_blocks_a_destructive_apply_until_the_address_is_confirmed() {
+    let a = applied();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("copy");
+    {
+        // This test applies: on a copy of the shared env, taken while no plan reads it.
+        let _one = serial();
+        let cp = std::process::Command::new("cp")
+            .arg("-a")
+            .arg(&a.out)
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(cp.success());
+    }
+    let preset = preset_variant(
+        "dev.toml",
+        &[("cluster_size = 1", "cluster_size = 2")],
+        dir.path(),
+        "redis2.toml",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "--preset",
+            preset.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--sandbox",
+            "--apply",
+            "--auto-approve",
+            "--json",
+            "--from",
+            "3",
+            "--to",
+            "6",
+        ];
+        args.extend_from_slice(extra);
+        mobi(&args)
+    };
+    let addr = "module.redis.scaleway_redis_cluster.this";
+    let before = state_bytes(&out);
+
+    let o = run(&[]);
+    let ev = events_of(&o);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let end = phase_end(&ev, 6).unwrap_or_else(|| panic!("no phase_end 6: {}", stdout(&o)));
+    assert_eq!(end["status"], "blocked", "{end}");
+    let blocked = ev.iter().position(|e| e["type"] == "blocked").unwrap();
+    assert_eq!(ev[blocked]["addresses"], serde_json::json!([addr]));
+    let impact = ev
+        .iter()
+        .position(|e| e["type"] == "impact" && e["address"] == addr)
+        .unwrap_or_else(|| panic!("no impact event for {addr}: {}", stdout(&o)));
+    assert!(impact < blocked, "the impact comes before the stop");
+    assert_eq!(ev[impact]["key"], "redis.cluster_size");
+    assert_eq!(ev[impact]["forced_by"], "cluster_size");
+    assert_eq!(ev[impact]["destructive"], true);
+    assert!(
+        !ev.iter()
+            .any(|e| e["type"] == "step_start" && e["phase"] == 6 && e["step"] == "apply"),
+        "no apply started"
+    );
+    assert_eq!(before, state_bytes(&out), "the state is untouched");
+
+    // Another address confirmed: still blocked.
+    let o = run(&["--resume", "--allow-replace", "module.redis.other"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_eq!(before, state_bytes(&out), "the state is still untouched");
+
+    let o = run(&["--resume", "--allow-replace", addr]);
+    let ev = events_of(&o);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        ev.iter().any(|e| e["type"] == "resume" && e["phase"] == 6),
+        "resumed at the blocked phase: {}",
+        stdout(&o)
+    );
+    assert_eq!(
+        phase_end(&ev, 6).map(|e| e["status"].clone()),
+        Some("ok".into())
+    );
+    assert_ne!(before, state_bytes(&out), "the replacement is applied");
+    let applied = std::fs::read_to_string(out.join(".mobi/journal/dev.applied.toml")).unwrap();
+    assert!(applied.contains("cluster_size = 2"), "{applied}");
+}
