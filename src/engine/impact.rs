@@ -585,6 +585,8 @@ pub struct ImpactRequest {
     pub terraform_bin: PathBuf,
     /// The mobi-tui binary the sandbox mirror links to (`None`: this executable).
     pub provider_binary: Option<PathBuf>,
+    /// Extra environment for Terraform only (the wizard's masked credentials, `TF_VAR_*`).
+    pub env: Vec<(String, String)>,
 }
 
 /// `DIR/.mobi/impact/<env>`: the scratch repository the candidate is rendered into.
@@ -655,6 +657,8 @@ pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impac
         }
         (env_dir, Vec::new())
     };
+    let mut cmd_env = cmd_env;
+    cmd_env.extend(req.env.iter().cloned());
     let tf = terraform::Terraform::new(&req.terraform_bin, &env_dir).with_env(cmd_env);
     if !terraform::process::is_initialised(&env_dir) {
         run_checked(&tf.init(true), interrupt).await?;

@@ -74,6 +74,7 @@ pub fn main(args: ImpactArgs) -> u8 {
         sandbox: args.sandbox,
         terraform_bin,
         provider_binary: None,
+        env: Vec::new(),
     };
     let interrupt = Interrupt::new();
     let result = rt.block_on(async {

@@ -169,7 +169,11 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
         edit: args.edit.clone(),
         sandbox: args.sandbox,
     };
-    let app = App::new(preset, opts, answered);
+    let mut app = App::new(preset, opts, answered);
+    // The baseline of the impact lines; unreadable counts as nothing applied.
+    app.impact.applied =
+        crate::engine::journal::load_applied(&args.out, &app.base.project.env).unwrap_or(None);
+    app.recompute();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -285,6 +289,8 @@ pub async fn run_loop(
     let slot: ApprovalSlot = Arc::new(Mutex::new(None));
     let mut interrupt = Interrupt::new();
     let mut queue: VecDeque<Action> = VecDeque::new();
+    // The impact plan under way: aborting it (the next edit) kills its Terraform.
+    let mut impact_task: Option<tokio::task::JoinHandle<()>> = None;
 
     loop {
         term.draw(|f| view::draw(&app, f))?;
@@ -329,6 +335,12 @@ pub async fn run_loop(
                             queue.push_back(Action::RunFailed(e));
                         }
                     }
+                    Command::ComputeImpact { generation, preset } => {
+                        if let Some(t) = impact_task.take() {
+                            t.abort();
+                        }
+                        impact_task = Some(spawn_impact(&app, &args, generation, *preset, &tx));
+                    }
                     Command::Approve(yes) => {
                         if let Some(s) = slot.lock().ok().and_then(|mut s| s.take()) {
                             let _ = s.send(yes);
@@ -347,6 +359,51 @@ pub async fn run_loop(
             }
         }
     }
+}
+
+/// Quiet time after the last edit before the impact plan starts (an edit within it cancels).
+pub const IMPACT_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Plans the impact of `preset` on the env as last applied, after [`IMPACT_DEBOUNCE`], and
+/// sends the result as `ImpactReady`. Never blocks the loop.
+fn spawn_impact(
+    app: &App,
+    args: &TuiArgs,
+    generation: u64,
+    preset: Preset,
+    tx: &mpsc::UnboundedSender<Action>,
+) -> tokio::task::JoinHandle<()> {
+    let tx = tx.clone();
+    let out_dir = app.opts.out.clone();
+    let sandbox = app.opts.sandbox;
+    let bin = args.terraform_bin.clone();
+    let secrets_env = app.secret_env();
+    tokio::spawn(async move {
+        tokio::time::sleep(IMPACT_DEBOUNCE).await;
+        let result = match terraform::find_binary(bin.as_deref()) {
+            Err(e) => Err(e.to_string()),
+            Ok(_)
+                if !sandbox
+                    && !crate::engine::missing_credentials_with(&secrets_env).is_empty() =>
+            {
+                Err("needs the Scaleway credentials (or --sandbox)".into())
+            }
+            Ok(terraform_bin) => {
+                let req = crate::engine::impact::ImpactRequest {
+                    out_dir,
+                    candidate: preset,
+                    sandbox,
+                    terraform_bin,
+                    provider_binary: None,
+                    env: secrets_env,
+                };
+                crate::engine::impact::compute(&req, &Interrupt::new())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        };
+        let _ = tx.send(Action::ImpactReady { generation, result });
+    })
 }
 
 /// The review: the preset file as it will be saved, then every file of the tree, each compared

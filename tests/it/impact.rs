@@ -66,6 +66,7 @@ fn through_library(out: &Path, preset: &Path) -> Impact {
         sandbox: true,
         terraform_bin: terraform(),
         provider_binary: Some(bin()),
+        env: Vec::new(),
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
