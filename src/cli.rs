@@ -48,6 +48,8 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Create the Terraform state bucket (infra/terraform/bootstrap), the step before phase 2.
     Bootstrap(headless::bootstrap::BootstrapArgs),
+    /// What a preset would do to the env as last applied (exit 3 when data would be lost).
+    Impact(headless::impact::ImpactArgs),
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +124,7 @@ where
         }),
         Some(Command::Doctor(args)) => Ok(headless::doctor::main(args)),
         Some(Command::Bootstrap(args)) => Ok(headless::bootstrap::main(args)),
+        Some(Command::Impact(args)) => Ok(headless::impact::main(args)),
         None if cli.run.preset.is_some() => {
             let wiring = wiring(&cli.run);
             Ok(headless::main(cli.run, wiring))

@@ -207,6 +207,342 @@ pub fn phase(n: u8) -> Option<&'static Phase> {
 /// Number of phases, for range checks of `--from/--to`.
 pub const PHASE_COUNT: u8 = 14;
 
+/// One preset key and where it goes: the env variable whose default it renders
+/// (`envs/<env>/variables.tf`) and the modules whose inputs read that variable in
+/// `envs/<env>/main.tf`, directly or through a `locals` entry.
+///
+/// Why a table: the impact of a changed answer ([`crate::engine::impact`]) is attributed to the
+/// resources of the modules the key feeds, so the table must say exactly which; a unit test reads
+/// the env templates and fails when a module block starts (or stops) reading a variable.
+/// `*` stands for one key segment (a worker's name).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct KeyFeed {
+    pub key: &'static str,
+    /// The env variable (`var.<name>`); `None` for keys that feed no Terraform input.
+    pub variable: Option<&'static str>,
+    pub modules: &'static [&'static str],
+}
+
+/// Modules that read `var.project_name` / `var.environment` (through `local.name_prefix`,
+/// `local.tags` or `part_of`): a rename reaches all of them.
+const ALL_MODULES: &[&str] = &[
+    "project",
+    "network",
+    "object_storage",
+    "postgres",
+    "redis",
+    "kubernetes_cluster",
+    "app_backend",
+    "app_workers",
+    "app_frontend",
+    "external_apis",
+    "observability",
+];
+
+const fn feed(
+    key: &'static str,
+    variable: &'static str,
+    modules: &'static [&'static str],
+) -> KeyFeed {
+    KeyFeed {
+        key,
+        variable: Some(variable),
+        modules,
+    }
+}
+
+const fn none(key: &'static str) -> KeyFeed {
+    KeyFeed {
+        key,
+        variable: None,
+        modules: &[],
+    }
+}
+
+/// Every preset key, in preset order.
+pub static KEY_FEEDS: &[KeyFeed] = &[
+    none("version"),
+    feed("project.name", "project_name", ALL_MODULES),
+    // Every module but external_apis (whose Secret carries `part_of`, not the env).
+    feed(
+        "project.env",
+        "environment",
+        &[
+            "project",
+            "network",
+            "object_storage",
+            "postgres",
+            "redis",
+            "kubernetes_cluster",
+            "app_backend",
+            "app_workers",
+            "app_frontend",
+            "observability",
+        ],
+    ),
+    feed(
+        "project.region",
+        "region",
+        &[
+            "network",
+            "object_storage",
+            "postgres",
+            "kubernetes_cluster",
+            "app_frontend",
+            "observability",
+        ],
+    ),
+    // The zone is `<region>-1`: the same key, a second variable.
+    feed("project.region", "zone", &["redis", "app_backend"]),
+    feed("project.create_project", "create_project", &["project"]),
+    feed(
+        "project.create_project",
+        "cdn_manage_plan",
+        &["app_frontend"],
+    ),
+    // The backend block: `terraform init` reads it, no resource does.
+    none("state"),
+    feed("network.private_cidr", "private_cidr", &["network"]),
+    feed(
+        "object_storage.media_bucket",
+        "media_bucket_prefix",
+        &["object_storage"],
+    ),
+    feed(
+        "object_storage.frontend_bucket",
+        "frontend_bucket_prefix",
+        &["object_storage"],
+    ),
+    feed(
+        "object_storage.versioning",
+        "media_versioning",
+        &["object_storage"],
+    ),
+    feed(
+        "object_storage.noncurrent_version_days",
+        "media_noncurrent_version_days",
+        &["object_storage"],
+    ),
+    feed(
+        "object_storage.force_destroy",
+        "force_destroy",
+        &["object_storage"],
+    ),
+    feed("postgres.engine", "postgres_engine", &["postgres"]),
+    feed("postgres.node_type", "postgres_node_type", &["postgres"]),
+    feed("postgres.ha", "postgres_ha", &["postgres"]),
+    feed(
+        "postgres.volume_type",
+        "postgres_volume_type",
+        &["postgres"],
+    ),
+    feed(
+        "postgres.volume_size_gb",
+        "postgres_volume_size_gb",
+        &["postgres"],
+    ),
+    feed(
+        "postgres.backup_retention_days",
+        "postgres_backup_retention_days",
+        &["postgres"],
+    ),
+    feed("postgres.db_name", "db_name", &["postgres"]),
+    feed("postgres.db_user", "db_user", &["postgres"]),
+    feed("redis.version", "redis_version", &["redis"]),
+    feed("redis.node_type", "redis_node_type", &["redis"]),
+    feed("redis.cluster_size", "redis_cluster_size", &["redis"]),
+    feed("redis.user_name", "redis_user_name", &["redis"]),
+    feed(
+        "kubernetes.version",
+        "kubernetes_version",
+        &["kubernetes_cluster"],
+    ),
+    feed("kubernetes.cni", "kubernetes_cni", &["kubernetes_cluster"]),
+    feed(
+        "kubernetes.node_type",
+        "kubernetes_node_type",
+        &["kubernetes_cluster"],
+    ),
+    feed(
+        "kubernetes.autoscaling",
+        "kubernetes_autoscaling",
+        &["kubernetes_cluster"],
+    ),
+    feed(
+        "kubernetes.pool_min",
+        "kubernetes_pool_min",
+        &["kubernetes_cluster"],
+    ),
+    feed(
+        "kubernetes.pool_max",
+        "kubernetes_pool_max",
+        &["kubernetes_cluster"],
+    ),
+    feed(
+        "kubernetes.root_volume_size_gb",
+        "kubernetes_root_volume_size_gb",
+        &["kubernetes_cluster"],
+    ),
+    feed(
+        "kubernetes.api_allowed_cidrs",
+        "kubernetes_api_allowed_cidrs",
+        &["kubernetes_cluster"],
+    ),
+    feed(
+        "kubernetes.wait_for_rollout",
+        "wait_for_rollout",
+        &["app_backend", "app_workers"],
+    ),
+    // The registry hosts of the pull Secret come from every image.
+    feed(
+        "backend.image",
+        "backend_image",
+        &["app_backend", "app_workers"],
+    ),
+    feed("backend.tag", "backend_image_tag", &["app_backend"]),
+    feed("backend.replicas", "backend_replicas", &["app_backend"]),
+    // The API's A record is managed when the hostname sits in the DNS zone.
+    feed("backend.hostname", "backend_hostname", &["app_backend"]),
+    feed("backend.port", "backend_port", &["app_backend"]),
+    feed(
+        "backend.health_path",
+        "backend_health_path",
+        &["app_backend"],
+    ),
+    feed("backend.cpu", "backend_cpu", &["app_backend"]),
+    feed("backend.memory", "backend_memory", &["app_backend"]),
+    feed("ingress.acme_email", "acme_email", &["app_backend"]),
+    feed(
+        "ingress.traefik_version",
+        "traefik_version",
+        &["app_backend"],
+    ),
+    feed(
+        "ingress.cert_manager_version",
+        "cert_manager_version",
+        &["app_backend"],
+    ),
+    // The site's origin is in the buckets' CORS rules and the API's allowed origins.
+    feed(
+        "frontend.domain",
+        "frontend_domain",
+        &["object_storage", "app_backend", "app_frontend"],
+    ),
+    feed("frontend.cdn", "cdn_enabled", &["app_frontend"]),
+    feed(
+        "frontend.dns_zone",
+        "dns_zone",
+        &["app_backend", "app_frontend"],
+    ),
+    feed("workers.*", "workers", &["app_workers"]),
+    // An image's registry host joins the pull Secret of both namespaces.
+    feed(
+        "workers.*.image",
+        "workers",
+        &["app_backend", "app_workers"],
+    ),
+    feed(
+        "external_apis.ancpi_base_url",
+        "ancpi_base_url",
+        &["external_apis"],
+    ),
+    feed(
+        "external_apis.seismic_api_url",
+        "seismic_api_url",
+        &["external_apis"],
+    ),
+    // Declares the module itself: its resources come or go.
+    KeyFeed {
+        key: "external_apis",
+        variable: None,
+        modules: &["external_apis"],
+    },
+    KeyFeed {
+        key: "observability.enabled",
+        variable: None,
+        modules: &["observability"],
+    },
+    feed(
+        "observability.metrics_retention_days",
+        "metrics_retention_days",
+        &["observability"],
+    ),
+    feed(
+        "observability.logs_retention_days",
+        "logs_retention_days",
+        &["observability"],
+    ),
+    feed(
+        "observability.k8s_monitoring_version",
+        "k8s_monitoring_version",
+        &["observability"],
+    ),
+    // Phase 14 reads these; no Terraform input does.
+    none("smoke"),
+];
+
+/// Which modules read the outputs of which (`module.<m>.<output>` in an input of the env's
+/// `main.tf`): a change in the first can update the second without any key feeding it.
+pub static MODULE_READS: &[(&str, &[&str])] = &[
+    ("network", &["project"]),
+    ("object_storage", &["project"]),
+    ("postgres", &["project", "network"]),
+    ("redis", &["project", "network"]),
+    ("kubernetes_cluster", &["project", "network"]),
+    (
+        "app_backend",
+        &["project", "network", "object_storage", "postgres", "redis"],
+    ),
+    ("app_workers", &["object_storage", "postgres", "redis"]),
+    ("app_frontend", &["project", "object_storage"]),
+    ("external_apis", &["app_workers"]),
+    ("observability", &["project"]),
+];
+
+/// Does the key pattern `pattern` (from [`KEY_FEEDS`]) cover the changed key `key`? A key covers
+/// its sub-keys, and a whole table that appears or disappears (`workers.new`) covers every
+/// pattern under it.
+fn key_matches(pattern: &str, key: &str) -> bool {
+    let p: Vec<&str> = pattern.split('.').collect();
+    let k: Vec<&str> = key.split('.').collect();
+    p.iter().zip(&k).all(|(a, b)| *a == "*" || a == b)
+}
+
+/// The modules whose inputs a changed preset key feeds, in module order.
+pub fn modules_fed_by(key: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for f in KEY_FEEDS.iter().filter(|f| key_matches(f.key, key)) {
+        for m in f.modules {
+            if !out.contains(m) {
+                out.push(m);
+            }
+        }
+    }
+    out.sort_by_key(|m| ALL_MODULES.iter().position(|x| x == m));
+    out
+}
+
+/// Every module whose inputs depend, through module outputs, on `module` (not `module` itself).
+pub fn modules_downstream_of(module: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    let mut frontier = vec![module.to_string()];
+    while let Some(m) = frontier.pop() {
+        for (reader, reads) in MODULE_READS {
+            if reads.contains(&m.as_str()) && !out.contains(reader) && *reader != module {
+                out.push(reader);
+                frontier.push((*reader).to_string());
+            }
+        }
+    }
+    out.sort_by_key(|m| ALL_MODULES.iter().position(|x| x == m));
+    out
+}
+
+/// The phase that applies `module.<module>` (none for `project`, applied with every target).
+pub fn phase_of_module(module: &str) -> Option<&'static Phase> {
+    PHASES.iter().find(|p| p.module == Some(module))
+}
+
 /// Markers around the generated phase table in `README.md` and `docs/headless.md`.
 pub const TABLE_BEGIN: &str = "<!-- phases:begin (generated from src/phases.rs; do not edit) -->";
 pub const TABLE_END: &str = "<!-- phases:end -->";
@@ -291,5 +627,129 @@ mod tests {
             phase(3).and_then(|p| p.target()).as_deref(),
             Some("module.network")
         );
+    }
+
+    #[test]
+    fn keys_map_to_the_modules_they_feed() {
+        assert_eq!(modules_fed_by("redis.cluster_size"), vec!["redis"]);
+        assert_eq!(modules_fed_by("workers.vpod.replicas"), vec!["app_workers"]);
+        assert_eq!(
+            modules_fed_by("workers.vpod.image"),
+            vec!["app_backend", "app_workers"]
+        );
+        // A new worker kind is a whole table: every pattern under it.
+        assert_eq!(
+            modules_fed_by("workers.newkind"),
+            vec!["app_backend", "app_workers"]
+        );
+        assert!(modules_fed_by("smoke.budget_s").is_empty());
+        assert!(modules_fed_by("state.bucket").is_empty());
+        assert_eq!(modules_fed_by("project.region").len(), 8);
+        assert_eq!(
+            modules_downstream_of("redis"),
+            vec!["app_backend", "app_workers", "external_apis"]
+        );
+        assert_eq!(phase_of_module("redis").map(|p| p.number), Some(6));
+    }
+
+    /// The table against the env templates: each variable's default renders the key, and the
+    /// module blocks of `main.tf` that read the variable (directly or through a local) are
+    /// exactly the listed modules.
+    #[test]
+    fn key_feeds_match_the_env_templates() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/infra/terraform/envs");
+        let vars = std::fs::read_to_string(root.join("variables.tf.tera")).unwrap_or_default();
+        let main = std::fs::read_to_string(root.join("main.tf.tera")).unwrap_or_default();
+        let reads = module_var_reads(&main);
+        assert!(reads.len() >= 10, "module blocks not found in main.tf.tera");
+        let mut by_var: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+        for f in KEY_FEEDS {
+            let Some(v) = f.variable else { continue };
+            let block = var_block(&vars, v);
+            assert!(
+                !block.is_empty(),
+                "variable {v} is not in variables.tf.tera"
+            );
+            if v != "zone" && v != "workers" {
+                assert!(
+                    block.contains(&format!("preset.{}", f.key)),
+                    "variable {v}'s default does not render {}",
+                    f.key
+                );
+            }
+            by_var
+                .entry(v)
+                .or_default()
+                .extend(f.modules.iter().copied());
+        }
+        for (v, listed) in by_var {
+            let mut listed: Vec<&str> = listed;
+            listed.sort_unstable();
+            listed.dedup();
+            let mut actual: Vec<&str> = reads
+                .iter()
+                .filter(|(_, vs)| vs.contains(v))
+                .map(|(m, _)| m.as_str())
+                .collect();
+            actual.sort_unstable();
+            assert_eq!(listed, actual, "modules reading var.{v}");
+        }
+    }
+
+    fn var_block<'a>(text: &'a str, name: &str) -> &'a str {
+        let head = format!("variable \"{name}\" {{");
+        let Some(start) = text.find(&head) else {
+            return "";
+        };
+        let rest = &text[start..];
+        let end = rest.find("\n}\n").unwrap_or(rest.len());
+        &rest[..end]
+    }
+
+    /// module name → the variables its block reads, locals expanded.
+    fn module_var_reads(main: &str) -> Vec<(String, std::collections::BTreeSet<String>)> {
+        let var_re = regex::Regex::new(r"var\.(\w+)").unwrap_or_else(|_| unreachable!());
+        let local_re = regex::Regex::new(r"local\.(\w+)").unwrap_or_else(|_| unreachable!());
+        // locals: `  name = expr` at two spaces, continued until the next such line.
+        let mut locals: std::collections::BTreeMap<String, String> = Default::default();
+        if let Some(start) = main.find("locals {") {
+            let body = &main[start..];
+            let body = &body[..body.find("\n}\n").unwrap_or(body.len())];
+            let def = regex::Regex::new(r"^  (\w+)\s*=").unwrap_or_else(|_| unreachable!());
+            let mut cur: Option<String> = None;
+            for line in body.lines().skip(1) {
+                if let Some(c) = def.captures(line) {
+                    cur = Some(c[1].to_string());
+                }
+                if let Some(c) = &cur {
+                    locals.entry(c.clone()).or_default().push_str(line);
+                }
+            }
+        }
+        let expand = |text: &str| {
+            let mut vars: std::collections::BTreeSet<String> = Default::default();
+            let mut todo = vec![text.to_string()];
+            let mut seen: std::collections::BTreeSet<String> = Default::default();
+            while let Some(t) = todo.pop() {
+                vars.extend(var_re.captures_iter(&t).map(|c| c[1].to_string()));
+                for c in local_re.captures_iter(&t) {
+                    if seen.insert(c[1].to_string()) {
+                        todo.push(locals.get(&c[1]).cloned().unwrap_or_default());
+                    }
+                }
+            }
+            vars
+        };
+        let head =
+            regex::Regex::new(r#"(?m)^module "(\w+)" \{"#).unwrap_or_else(|_| unreachable!());
+        head.captures_iter(main)
+            .filter_map(|c| {
+                let start = c.get(0)?.start();
+                let rest = &main[start..];
+                let body = &rest[..rest.find("\n}\n").unwrap_or(rest.len())];
+                Some((c[1].to_string(), expand(body)))
+            })
+            .collect()
     }
 }

@@ -44,6 +44,8 @@ pub enum PhaseStatus {
     Failed,
     Skipped,
     Interrupted,
+    /// Stopped before its apply: the plan destroys data and was not confirmed (resumable).
+    Blocked,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,6 +189,26 @@ pub enum RunEvent {
         reason: Option<String>,
         elapsed_s: f64,
     },
+    /// One resource change a changed answer causes (`mobi-tui impact`, and before a phase's
+    /// apply): the key and its values (none when no changed answer explains the change), the
+    /// action, the attributes forcing a replacement, and whether data is lost.
+    Impact {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        phase: Option<u8>,
+        key: Option<String>,
+        from: Option<serde_json::Value>,
+        to: Option<serde_json::Value>,
+        address: String,
+        action: super::impact::Action,
+        forced_by: Option<String>,
+        destructive: bool,
+        /// The key reaches this resource through the outputs of this module.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        via: Option<String>,
+    },
+    /// A phase stopped before its apply because the plan replaces or deletes resources that hold
+    /// data, not confirmed by `--allow-replace ADDRESS` or `--allow-destroy-data`.
+    Blocked { phase: u8, addresses: Vec<String> },
     Summary {
         status: RunStatus,
         exit_code: u8,

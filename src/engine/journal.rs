@@ -28,6 +28,10 @@ pub enum JournalError {
         path: String,
         source: serde_json::Error,
     },
+    #[error(
+        "{path}: the applied preset is not readable ({message}); delete it to compare with nothing"
+    )]
+    Applied { path: String, message: String },
     #[error("cannot write journal {path}: {source}")]
     Write {
         path: String,
@@ -156,6 +160,57 @@ impl Journal {
             r.stale = true;
         }
     }
+}
+
+/// `DIR/.mobi/journal/<env>.applied.toml`: the preset the env was last applied with, the
+/// baseline of `mobi-tui impact`. A preset holds no secrets (they come from the environment),
+/// and the file sits in the git-ignored `.mobi/` anyway.
+pub fn applied_path(out_dir: &Path, env: &str) -> PathBuf {
+    out_dir
+        .join(".mobi")
+        .join("journal")
+        .join(format!("{env}.applied.toml"))
+}
+
+/// The preset the env was last applied with; `None` when nothing was applied yet.
+pub fn load_applied(
+    out_dir: &Path,
+    env: &str,
+) -> Result<Option<crate::preset::Preset>, JournalError> {
+    let path = applied_path(out_dir, env);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(JournalError::Read {
+                path: path.display().to_string(),
+                source,
+            })
+        }
+    };
+    crate::preset::parse_unvalidated(&text, &path.display().to_string())
+        .map(Some)
+        .map_err(|e| JournalError::Applied {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+}
+
+/// Records `preset` as the env's applied preset, atomically (temp file, fsync, rename).
+pub fn save_applied(out_dir: &Path, preset: &crate::preset::Preset) -> Result<(), JournalError> {
+    let path = applied_path(out_dir, &preset.project.env);
+    let werr = |source| JournalError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(out_dir);
+    std::fs::create_dir_all(dir).map_err(werr)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(werr)?;
+    tmp.write_all(crate::preset::to_toml(preset).as_bytes())
+        .map_err(werr)?;
+    tmp.as_file().sync_all().map_err(werr)?;
+    tmp.persist(&path).map_err(|e| werr(e.error))?;
+    Ok(())
 }
 
 /// RFC 3339 UTC timestamp for the journal.

@@ -21,6 +21,7 @@
 pub mod diagnose;
 pub mod events;
 pub mod hash;
+pub mod impact;
 pub mod journal;
 pub mod run_lock;
 
@@ -227,6 +228,24 @@ impl Approver for ChannelApprover {
     }
 }
 
+/// Which destructive changes an apply may make: a targeted phase whose plan replaces or deletes
+/// a resource holding data (see [`impact::holds_data`]) stops as `blocked` unless its address
+/// is listed or `allow_destroy_data` is set. The default confirms nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Guard {
+    /// Addresses confirmed for replacement or deletion (`--allow-replace ADDRESS`).
+    pub allow_replace: Vec<String>,
+    /// Every destructive change confirmed (`--allow-destroy-data`).
+    pub allow_destroy_data: bool,
+}
+
+impl Guard {
+    /// Is this destructive change confirmed?
+    pub fn allows(&self, address: &str) -> bool {
+        self.allow_destroy_data || self.allow_replace.iter().any(|a| a == address)
+    }
+}
+
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
@@ -256,6 +275,7 @@ pub struct Engine {
     workspace: Box<dyn WorkspaceProvider>,
     checks: Option<Box<dyn SmokeChecks>>,
     approver: Box<dyn Approver>,
+    guard: Guard,
 }
 
 impl Engine {
@@ -275,7 +295,14 @@ impl Engine {
             workspace,
             checks: None,
             approver: Box::new(AutoApprove),
+            guard: Guard::default(),
         }
+    }
+
+    /// The destructive changes this run may apply (by default none).
+    pub fn with_guard(mut self, guard: Guard) -> Self {
+        self.guard = guard;
+        self
     }
 
     pub fn with_checks(mut self, checks: Box<dyn SmokeChecks>) -> Self {
@@ -325,6 +352,8 @@ impl Engine {
             journal: Journal::default(),
             ws: None,
             commands: Vec::new(),
+            planned: Vec::new(),
+            baseline: None,
         };
         let (status, message) = match run.run_phases().await {
             Ok(s) => (s, None),
@@ -419,6 +448,10 @@ struct Run<'a> {
     ws: Option<WorkspaceDirs>,
     /// Command lines of the phase in progress (for the journal).
     commands: Vec<Vec<String>>,
+    /// The resource changes of the last plan (from its `planned_change` messages).
+    planned: Vec<impact::PlannedChange>,
+    /// The preset the env was last applied with, as it was when this run started.
+    baseline: Option<Preset>,
 }
 
 impl Run<'_> {
@@ -446,6 +479,8 @@ impl Run<'_> {
             ));
         }
         self.journal = Journal::load(&cfg.out_dir, self.env())
+            .map_err(|e| stop(RunStatus::Refused, e.to_string()))?;
+        self.baseline = journal::load_applied(&cfg.out_dir, self.env())
             .map_err(|e| stop(RunStatus::Refused, e.to_string()))?;
         let env = self.env().to_string();
         (self.emit)(RunEvent::RunStart {
@@ -548,11 +583,19 @@ impl Run<'_> {
             if p.number >= 2 && result.status == PhaseStatus::Ok {
                 initialised = true;
             }
+            let blocked = (result.status == PhaseStatus::Blocked)
+                .then(|| result.reason.clone().unwrap_or_default());
             let halt = self.finish_phase(p, result, started, started_at)?;
             if let Some(status) = halt {
                 return Err(stop(
                     status,
                     match status {
+                        _ if blocked.is_some() => format!(
+                            "phase {} ({}) blocked: {}",
+                            p.number,
+                            p.title,
+                            blocked.unwrap_or_default()
+                        ),
                         RunStatus::Interrupted => format!("interrupted in phase {}", p.number),
                         RunStatus::Stopped => {
                             format!("stopped at phase {}: not approved", p.number)
@@ -575,7 +618,7 @@ impl Run<'_> {
     ) -> Result<Option<RunStatus>, Stop> {
         let idx = match r.status {
             PhaseStatus::Ok => 0,
-            PhaseStatus::Failed => 1,
+            PhaseStatus::Failed | PhaseStatus::Blocked => 1,
             PhaseStatus::Skipped => 2,
             PhaseStatus::Interrupted => 3,
         };
@@ -612,7 +655,16 @@ impl Run<'_> {
                 ended_at: journal::now(),
             },
         );
-        let saved = self.journal.save(&self.cfg().out_dir);
+        let mut saved = self.journal.save(&self.cfg().out_dir);
+        // The baseline of `mobi-tui impact`: the preset whose changes are now in the state.
+        if saved.is_ok()
+            && self.cfg().apply
+            && r.applied
+            && r.status == PhaseStatus::Ok
+            && p.applies()
+        {
+            saved = journal::save_applied(&self.cfg().out_dir, &self.cfg().preset);
+        }
         (self.emit)(RunEvent::PhaseEnd {
             phase: p.number,
             status: r.status,
@@ -726,9 +778,20 @@ impl Run<'_> {
         // An apply repeats its plan's `planned_change` lines; the plan step already reported them.
         let replaying_plan = step == StepKind::Apply;
         let sandbox = self.ws.as_ref().is_some_and(|w| w.sandbox);
+        let mut planned: Vec<impact::PlannedChange> = Vec::new();
         let mut on_msg = |m: &TfMessage| {
             if replaying_plan && matches!(m, TfMessage::PlannedChange(_)) {
                 return;
+            }
+            if let TfMessage::PlannedChange(c) = m {
+                if let Some(action) = impact::Action::from_stream(&c.action) {
+                    planned.push(impact::PlannedChange {
+                        address: c.resource.addr.clone(),
+                        resource_type: c.resource.resource_type.clone(),
+                        action,
+                        replace_paths: Vec::new(),
+                    });
+                }
             }
             if sandbox && is_sandbox_noise(m) {
                 return;
@@ -738,6 +801,9 @@ impl Run<'_> {
             }
         };
         let res = terraform::run(cmd, interrupt, grace, &mut on_msg).await;
+        if !replaying_plan {
+            self.planned = planned;
+        }
         let out = match res {
             Ok(o) => o,
             Err(e) => {
@@ -947,6 +1013,28 @@ impl Run<'_> {
             let changes = out.summary.map(Changes::from).unwrap_or_default();
             // `-detailed-exitcode`: 0 = the state already matches this target's configuration.
             let has_changes = out.exit_code == Some(2);
+            let unconfirmed = if has_changes {
+                match self.phase_impact(p, &file).await {
+                    Ok(u) => u,
+                    Err(r) => return r,
+                }
+            } else {
+                Vec::new()
+            };
+            if apply && !unconfirmed.is_empty() {
+                (self.emit)(RunEvent::Blocked {
+                    phase: p.number,
+                    addresses: unconfirmed.clone(),
+                });
+                return PhaseResult {
+                    status: PhaseStatus::Blocked,
+                    reason: Some(impact::blocked_line(p.number, &unconfirmed)),
+                    halt: Some(RunStatus::Failed),
+                    plan_file: Some(file),
+                    state_hash: Some(state),
+                    ..PhaseResult::ok(changes, false)
+                };
+            }
             if !apply || !has_changes {
                 let mut r = PhaseResult::ok(changes, !has_changes);
                 r.plan_file = Some(file);
@@ -1003,6 +1091,49 @@ impl Run<'_> {
             r.state_hash = self.state_hash().await.ok();
             return r;
         }
+    }
+
+    /// The impact of a phase's saved plan: emitted as `impact` events (when the env has an
+    /// applied preset to compare with), and the destructive changes the guard does not confirm.
+    async fn phase_impact(&mut self, p: &Phase, file: &Path) -> Result<Vec<String>, PhaseResult> {
+        let mut planned = std::mem::take(&mut self.planned);
+        if planned
+            .iter()
+            .any(|c| matches!(c.action, impact::Action::Replace | impact::Action::Delete))
+        {
+            // Only the saved plan says which attributes force a replacement.
+            let cmd = self.tf()?.show(Some(file));
+            match terraform::run_capture(&cmd, self.interrupt).await {
+                Ok(text) => {
+                    if let Ok(full) = impact::parse_show_json(&text) {
+                        planned = full;
+                    }
+                }
+                Err(_) if self.interrupt.is_requested() => return Err(PhaseResult::interrupted()),
+                Err(e) => (self.emit)(RunEvent::Note {
+                    phase: p.number,
+                    message: format!("reading the saved plan for its impact: {e}"),
+                }),
+            }
+        }
+        let changes = self
+            .baseline
+            .as_ref()
+            .map(|b| impact::diff_presets(b, &self.cfg().preset))
+            .unwrap_or_default();
+        let imp = impact::attribute(self.env(), self.baseline.is_some(), changes, &planned);
+        if imp.applied {
+            for ev in imp.events() {
+                (self.emit)(ev);
+            }
+        }
+        let guard = &self.engine.guard;
+        Ok(imp
+            .resources
+            .iter()
+            .filter(|r| r.destructive && !guard.allows(&r.address))
+            .map(|r| r.address.clone())
+            .collect())
     }
 
     /// The first earlier targeted phase whose changes are not in the state yet.

@@ -305,6 +305,25 @@ impl LiveView {
                     Style::default(),
                 ));
             }
+            RunEvent::Impact { .. } => {
+                if let Some(line) = crate::engine::impact::event_line(ev) {
+                    let style = if line.contains("data is lost") {
+                        red
+                    } else {
+                        Style::default()
+                    };
+                    printed.push(Printed::new(format!("impact: {line}"), style));
+                }
+            }
+            RunEvent::Blocked { phase, addresses } => {
+                printed.push(Printed::new(
+                    format!(
+                        "⊘ {}",
+                        crate::engine::impact::blocked_line(*phase, addresses)
+                    ),
+                    red,
+                ));
+            }
             RunEvent::LockLeft { phase, command, .. } => {
                 printed.push(Printed::new(
                     format!("✗ phase {phase}: Terraform left a state lock; when no Terraform is running, release it with:"),
@@ -652,6 +671,7 @@ fn phase_word(s: PhaseStatus) -> &'static str {
         PhaseStatus::Failed => "failed",
         PhaseStatus::Skipped => "skipped",
         PhaseStatus::Interrupted => "interrupted",
+        PhaseStatus::Blocked => "blocked",
     }
 }
 
@@ -661,6 +681,7 @@ fn phase_glyph(s: PhaseStatus) -> &'static str {
         PhaseStatus::Failed => "✗",
         PhaseStatus::Skipped => "↷",
         PhaseStatus::Interrupted => "!",
+        PhaseStatus::Blocked => "⊘",
     }
 }
 
@@ -670,6 +691,7 @@ fn phase_color(s: PhaseStatus) -> Color {
         PhaseStatus::Failed => Color::Red,
         PhaseStatus::Skipped => Color::Yellow,
         PhaseStatus::Interrupted => Color::Magenta,
+        PhaseStatus::Blocked => Color::Red,
     }
 }
 

@@ -17,6 +17,7 @@
 pub mod advice;
 pub mod bootstrap;
 pub mod doctor;
+pub mod impact;
 pub mod live;
 mod report;
 pub mod runlog;
@@ -86,6 +87,13 @@ pub struct RunArgs {
     /// Discard this env's sandbox state before the run.
     #[arg(long, requires = "sandbox")]
     pub sandbox_reset: bool,
+    /// Confirm replacing or deleting this data-holding resource (repeatable); without it such a
+    /// phase stops as `blocked` before its apply.
+    #[arg(long, value_name = "ADDRESS", requires = "apply")]
+    pub allow_replace: Vec<String>,
+    /// Confirm every replacement or deletion of a resource holding data.
+    #[arg(long, requires = "apply")]
+    pub allow_destroy_data: bool,
     /// Phase 1 keeps the tree already in DIR as it is instead of generating it from the preset
     /// (a tree maintained by hand, or by another tool, that follows the same module names).
     #[arg(long)]
@@ -388,7 +396,12 @@ fn build(
             interrupt: interrupt.clone(),
         })
     };
-    let mut engine = Engine::new(cfg, wiring.tree, workspace).with_approver(approver);
+    let mut engine = Engine::new(cfg, wiring.tree, workspace)
+        .with_approver(approver)
+        .with_guard(crate::engine::Guard {
+            allow_replace: args.allow_replace.clone(),
+            allow_destroy_data: args.allow_destroy_data,
+        });
     if let Some(c) = wiring.checks {
         engine = engine.with_checks(c);
     }

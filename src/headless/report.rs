@@ -95,7 +95,7 @@ impl<'a> Reporter<'a> {
     fn status_word(&self, s: &str) -> String {
         let color = match s {
             "ok" => Some(AnsiColor::Green),
-            "failed" | "errored" | "refused" => Some(AnsiColor::Red),
+            "failed" | "errored" | "refused" | "blocked" => Some(AnsiColor::Red),
             "skipped" | "stopped" => Some(AnsiColor::Yellow),
             "interrupted" => Some(AnsiColor::Magenta),
             _ => None,
@@ -217,6 +217,12 @@ impl<'a> Reporter<'a> {
                 self.paint(Style::new().dimmed(), &format!("    │ {line}"))
             }
             RunEvent::Note { message, .. } => format!("  note: {message}"),
+            RunEvent::Impact { .. } => format!("  impact: {}", crate::engine::impact::event_line(ev)?),
+            RunEvent::Blocked { phase, addresses } => format!(
+                "  {}: {}",
+                self.paint(Style::new().fg_color(Some(AnsiColor::Red.into())), "blocked"),
+                crate::engine::impact::blocked_line(*phase, addresses)
+            ),
             RunEvent::LockLeft {
                 lock_id, command, ..
             } => format!(
@@ -311,5 +317,6 @@ fn phase_status(s: PhaseStatus) -> &'static str {
         PhaseStatus::Failed => "failed",
         PhaseStatus::Skipped => "skipped",
         PhaseStatus::Interrupted => "interrupted",
+        PhaseStatus::Blocked => "blocked",
     }
 }

@@ -105,6 +105,9 @@ pub struct ResourceAddr {
     pub addr: String,
     #[serde(default)]
     pub module: String,
+    /// `scaleway_redis_cluster`: whether a replace loses data depends on it.
+    #[serde(default)]
+    pub resource_type: String,
 }
 
 /// `planned_change` / `resource_drift`.

@@ -378,6 +378,19 @@ impl RunState {
                     self.log.push(format!("[{phase}] {l}"));
                 }
             }
+            RunEvent::Impact { phase, .. } => {
+                if let Some(line) = crate::engine::impact::event_line(ev) {
+                    self.log
+                        .push(format!("[{}] impact: {line}", phase.unwrap_or(0)));
+                }
+            }
+            RunEvent::Blocked { phase, addresses } => {
+                let text = crate::engine::impact::blocked_line(*phase, addresses);
+                self.log.push(format!("[{phase}] {text}"));
+                if let Some(p) = self.phase_mut(*phase) {
+                    p.diagnostics.push(text);
+                }
+            }
             RunEvent::Note { phase, message } => {
                 self.log.push(format!("[{phase}] note: {message}"));
                 if let Some(p) = self.phase_mut(*phase) {
@@ -431,6 +444,7 @@ impl RunState {
                         PhaseStatus::Failed => PhaseState::Failed,
                         PhaseStatus::Skipped => PhaseState::Skipped,
                         PhaseStatus::Interrupted => PhaseState::Interrupted,
+                        PhaseStatus::Blocked => PhaseState::Failed,
                     };
                     if p.plan.is_none() && !changes.is_zero() {
                         p.plan = Some(*changes);
@@ -507,6 +521,93 @@ pub struct Review {
     pub scroll: u16,
 }
 
+/// The impact of the answers on the env as last applied (see [`crate::engine::impact`]),
+/// computed in the background by the outer loop; the UI never waits for it.
+#[derive(Debug, Clone, Default)]
+pub struct WizardImpact {
+    /// The preset the env was last applied with; `None`: nothing applied, no impact lines.
+    pub applied: Option<Preset>,
+    /// Bumped whenever the answers make a new valid preset: a result for an older generation
+    /// is stale (the edit that followed cancelled its plan).
+    pub generation: u64,
+    /// The preset of `generation`.
+    pub wanted: Option<Preset>,
+    /// The keys whose answers differ from the applied preset.
+    pub changed_keys: Vec<String>,
+    /// A plan for `generation` is under way.
+    pub pending: bool,
+    pub result: Option<Result<crate::engine::impact::Impact, String>>,
+}
+
+impl WizardImpact {
+    /// Does the field's key (or a key under it, or the table it belongs to) differ?
+    pub fn touches(&self, key: &str) -> bool {
+        self.changed_keys
+            .iter()
+            .any(|c| covers(c, key) || covers(key, c))
+    }
+
+    /// The line under a changed field, and whether it is destructive. `None`: nothing to say.
+    pub fn line(&self, key: &str) -> Option<(String, bool)> {
+        use crate::engine::impact::{resource_line, Action};
+        self.applied.as_ref()?;
+        if !self.touches(key) {
+            return None;
+        }
+        if self.pending {
+            return Some(("… planning the impact".into(), false));
+        }
+        let imp = match self.result.as_ref()? {
+            Ok(i) => i,
+            Err(e) => return Some((format!("impact unknown: {e}"), false)),
+        };
+        let hit: Vec<_> = imp
+            .resources
+            .iter()
+            .filter(|r| {
+                r.causes
+                    .iter()
+                    .any(|c| covers(&c.key, key) || covers(key, &c.key))
+            })
+            .collect();
+        if let Some(d) = hit.iter().find(|r| r.destructive) {
+            let more = hit.len() - 1;
+            let tail = if more > 0 {
+                format!(" (+{more} more)")
+            } else {
+                String::new()
+            };
+            return Some((format!("{}{tail}", resource_line(d)), true));
+        }
+        if hit.is_empty() {
+            return Some(("no resource changes".into(), false));
+        }
+        let count = |a: Action| hit.iter().filter(|r| r.action == a).count();
+        let parts: Vec<String> = [
+            (Action::Update, "~ update in place"),
+            (Action::Create, "+ create"),
+            (Action::Replace, "-/+ replace"),
+            (Action::Delete, "- delete"),
+        ]
+        .iter()
+        .filter(|(a, _)| count(*a) > 0)
+        .map(|(a, w)| {
+            let n = count(*a);
+            format!("{w} {n} resource{}", if n == 1 { "" } else { "s" })
+        })
+        .collect();
+        Some((parts.join(", "), false))
+    }
+}
+
+/// Is `key` the key `prefix` or under it?
+fn covers(prefix: &str, key: &str) -> bool {
+    key == prefix
+        || key
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
 /// The whole TUI state.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -538,6 +639,7 @@ pub struct App {
     pub dirty: bool,
     pub status: String,
     pub review: Option<Review>,
+    pub impact: WizardImpact,
     pub run: RunState,
     /// Quit once the running step stopped / the save finished.
     pub quit_pending: bool,
@@ -574,6 +676,7 @@ impl App {
             dirty: false,
             status: String::new(),
             review: None,
+            impact: WizardImpact::default(),
             run: RunState::new(),
             quit_pending: false,
             quit: false,
@@ -622,6 +725,16 @@ impl App {
         }
         self.built = p;
         self.errors = errors;
+        if let Some(applied) = &self.impact.applied {
+            if self.errors.is_empty() && self.impact.wanted.as_ref() != Some(&self.built) {
+                let changed = crate::engine::impact::diff_presets(applied, &self.built);
+                self.impact.generation += 1;
+                self.impact.wanted = Some(self.built.clone());
+                self.impact.changed_keys = changed.into_iter().map(|c| c.key).collect();
+                self.impact.pending = !self.impact.changed_keys.is_empty();
+                self.impact.result = None;
+            }
+        }
         self.phase_errors = (0..=PHASE_COUNT)
             .map(|n| {
                 self.fields(n).iter().any(|f| self.error(*f).is_some())

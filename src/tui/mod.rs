@@ -170,7 +170,11 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
         edit: args.edit.clone(),
         sandbox: args.sandbox,
     };
-    let app = App::new(preset, opts, answered);
+    let mut app = App::new(preset, opts, answered);
+    // The baseline of the impact lines; unreadable counts as nothing applied.
+    app.impact.applied =
+        crate::engine::journal::load_applied(&args.out, &app.base.project.env).unwrap_or(None);
+    app.recompute();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -315,6 +319,8 @@ pub async fn run_loop(
     let mut signals = terraform::StopSignals::new()?;
     let mut leaving: Option<Leaving> = None;
     let margin = Duration::from_secs(args.grace.saturating_add(10));
+    // The impact plan under way: aborting it (the next edit) kills its Terraform.
+    let mut impact_task: Option<tokio::task::JoinHandle<()>> = None;
 
     loop {
         let hangup = leaving.is_some_and(|l| l.hangup);
@@ -387,6 +393,12 @@ pub async fn run_loop(
                             queue.push_back(Action::RunFailed(e));
                         }
                     }
+                    Command::ComputeImpact { generation, preset } => {
+                        if let Some(t) = impact_task.take() {
+                            t.abort();
+                        }
+                        impact_task = Some(spawn_impact(&app, &args, generation, *preset, &tx));
+                    }
                     Command::Approve(yes) => {
                         if let Some(s) = slot.lock().ok().and_then(|mut s| s.take()) {
                             let _ = s.send(yes);
@@ -445,6 +457,56 @@ fn terminal_lost(
     }
     let code = before.map_or(129, |b| b.code);
     begin_leaving(app, slot, code, true, margin, before)
+}
+
+/// Quiet time after the last edit before the impact plan starts (an edit within it cancels).
+pub const IMPACT_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Plans the impact of `preset` on the env as last applied, after [`IMPACT_DEBOUNCE`], and
+/// sends the result as `ImpactReady`. Never blocks the loop.
+fn spawn_impact(
+    app: &App,
+    args: &TuiArgs,
+    generation: u64,
+    preset: Preset,
+    tx: &mpsc::UnboundedSender<Action>,
+) -> tokio::task::JoinHandle<()> {
+    let tx = tx.clone();
+    let out_dir = app.opts.out.clone();
+    let sandbox = app.opts.sandbox;
+    let bin = args.terraform_bin.clone();
+    // The child Terraform gets the typed credentials through its environment, as a run does.
+    let secrets_env: Vec<(String, String)> = app
+        .secret_env()
+        .into_iter()
+        .map(|(k, v)| (k, v.expose().to_string()))
+        .collect();
+    tokio::spawn(async move {
+        tokio::time::sleep(IMPACT_DEBOUNCE).await;
+        let result = match terraform::find_binary(bin.as_deref()) {
+            Err(e) => Err(e.to_string()),
+            Ok(_)
+                if !sandbox
+                    && !crate::engine::missing_credentials_with(&secrets_env).is_empty() =>
+            {
+                Err("needs the Scaleway credentials (or --sandbox)".into())
+            }
+            Ok(terraform_bin) => {
+                let req = crate::engine::impact::ImpactRequest {
+                    out_dir,
+                    candidate: preset,
+                    sandbox,
+                    terraform_bin,
+                    provider_binary: None,
+                    env: secrets_env,
+                };
+                crate::engine::impact::compute(&req, &Interrupt::new())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        };
+        let _ = tx.send(Action::ImpactReady { generation, result });
+    })
 }
 
 /// The review: the preset file as it will be saved, then every file of the tree, each compared

@@ -34,6 +34,11 @@ pub enum Action {
     Saved(Result<String, String>),
     /// The engine could not be started.
     RunFailed(String),
+    /// The impact plan of the answers of `generation` ended.
+    ImpactReady {
+        generation: u64,
+        result: Result<crate::engine::impact::Impact, String>,
+    },
 }
 
 /// IO for the outer loop to perform.
@@ -57,6 +62,12 @@ pub enum Command {
     /// Ask the running step to stop (SIGINT to terraform's group through the engine's
     /// interrupt; a second one kills).
     Interrupt,
+    /// Plan the impact of `preset` in the background (after a short debounce), cancelling the
+    /// one under way, then send `ImpactReady`.
+    ComputeImpact {
+        generation: u64,
+        preset: Box<Preset>,
+    },
     Quit,
 }
 
@@ -64,6 +75,29 @@ pub enum Command {
 const PAGE: usize = 10;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Command> {
+    let generation = app.impact.generation;
+    let mut cmds = match action {
+        Action::ImpactReady { generation, result } => {
+            if generation == app.impact.generation {
+                app.impact.result = Some(result);
+                app.impact.pending = false;
+            }
+            Vec::new()
+        }
+        other => update_inner(app, other),
+    };
+    if app.impact.generation != generation && app.impact.pending {
+        if let Some(p) = &app.impact.wanted {
+            cmds.push(Command::ComputeImpact {
+                generation: app.impact.generation,
+                preset: Box::new(p.clone()),
+            });
+        }
+    }
+    cmds
+}
+
+fn update_inner(app: &mut App, action: Action) -> Vec<Command> {
     match action {
         Action::Key(k) => on_key(app, k),
         Action::Mouse(m) => {
@@ -81,6 +115,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             app.run.selected = phase;
             Vec::new()
         }
+        // Handled by `update` before it gets here.
+        Action::ImpactReady { .. } => Vec::new(),
         Action::ReviewReady(Ok(r)) => {
             app.review = Some(r);
             app.screen = Screen::Review;

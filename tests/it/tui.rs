@@ -1409,3 +1409,81 @@ fn e2e_panic_restores_the_terminal() {
     let printed = wait_file(&err);
     assert!(printed.contains("probe panic inside the TUI"), "{printed}");
 }
+
+/// On an applied env, a changed answer gets its impact under the field once planned (the loop
+/// is asked for one plan per new valid preset; a result for an older edit is dropped), and the
+/// review shows the destructive change above the file diffs.
+#[test]
+fn wizard_impact_line_under_a_changed_field_and_on_the_review() {
+    use mobi_tui::engine::impact::{self, Action as Act, PlannedChange};
+    let mut app = new_app();
+    app.impact.applied = Some(app.base.clone());
+    app.recompute();
+    assert!(!app.impact.pending, "the applied answers have no impact");
+    focus_field(&mut app, 6, "Cluster size");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'u');
+    let cmds = key(&mut app, KeyCode::Char('2'));
+    let Some(Command::ComputeImpact { generation, preset }) = cmds.last() else {
+        panic!("no impact asked for: {cmds:?}");
+    };
+    assert_eq!(preset.redis.cluster_size, 2);
+    let generation = *generation;
+    key(&mut app, KeyCode::Esc);
+    snap("wizard_impact_pending", &app);
+
+    let planned = vec![
+        PlannedChange {
+            address: "module.redis.scaleway_redis_cluster.this".into(),
+            resource_type: "scaleway_redis_cluster".into(),
+            action: Act::Replace,
+            replace_paths: vec!["cluster_size".into()],
+        },
+        PlannedChange {
+            address: "module.app_backend.kubernetes_secret_v1.this".into(),
+            resource_type: "kubernetes_secret_v1".into(),
+            action: Act::Update,
+            replace_paths: vec![],
+        },
+    ];
+    let imp = impact::attribute(
+        "dev",
+        true,
+        impact::diff_presets(&app.base, &app.built),
+        &planned,
+    );
+    // A stale result (an earlier edit's) is dropped.
+    update(
+        &mut app,
+        Action::ImpactReady {
+            generation: generation - 1,
+            result: Ok(imp.clone()),
+        },
+    );
+    assert!(app.impact.pending && app.impact.result.is_none());
+    update(
+        &mut app,
+        Action::ImpactReady {
+            generation,
+            result: Ok(imp),
+        },
+    );
+    let line = app.impact.line("redis.cluster_size").map(|l| l.0);
+    assert_eq!(
+        line.as_deref(),
+        Some("-/+ REPLACES module.redis.scaleway_redis_cluster.this (cluster_size) — data is lost (+1 more)")
+    );
+    snap("wizard_impact_destructive", &app);
+
+    app.review = Some(Review {
+        entries: vec![ReviewEntry {
+            path: "presets/dev.toml".into(),
+            action: FileAction::Update,
+            diff: "--- a\n+++ b\n@@ -1 +1 @@\n-cluster_size = 1\n+cluster_size = 2\n".into(),
+        }],
+        selected: 0,
+        scroll: 0,
+    });
+    app.screen = Screen::Review;
+    snap("review_impact", &app);
+}

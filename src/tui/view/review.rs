@@ -30,6 +30,30 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         );
         return;
     };
+    // The impact on the applied env comes first: per phase the counts by action, then every
+    // destructive change in red, above the file diffs.
+    let impact = impact_lines(app);
+    let area = if impact.is_empty() {
+        area
+    } else {
+        let h = u16::try_from(impact.len() + 2)
+            .unwrap_or(u16::MAX)
+            .min(area.height / 3)
+            .max(3);
+        let rows = Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([Constraint::Length(h), Constraint::Min(5)])
+            .split(area);
+        f.render_widget(
+            Paragraph::new(impact).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" Impact on the applied env "),
+            ),
+            rows[0],
+        );
+        rows[1]
+    };
     let list_w = (area.width / 3).clamp(24, 48);
     let cols = Layout::default()
         .direction(Direction::Horizontal)
@@ -115,4 +139,52 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
         cols[1],
     );
+}
+
+/// The impact pane's lines; empty when there is nothing applied to compare with.
+fn impact_lines(app: &App) -> Vec<Line<'static>> {
+    let i = &app.impact;
+    if i.applied.is_none() || i.changed_keys.is_empty() {
+        return Vec::new();
+    }
+    let imp = match &i.result {
+        _ if i.pending => {
+            return vec![Line::styled(
+                "… planning the impact",
+                Style::default().fg(Color::Yellow),
+            )]
+        }
+        Some(Ok(imp)) => imp,
+        Some(Err(e)) => {
+            return vec![Line::styled(
+                format!("impact unknown: {e}"),
+                Style::default().fg(Color::Yellow),
+            )]
+        }
+        None => return Vec::new(),
+    };
+    let mut out: Vec<Line> = Vec::new();
+    for ph in imp.phases() {
+        let counts = imp
+            .counts(ph)
+            .into_iter()
+            .map(|(a, n)| format!("{n} to {}", a.name()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let label = ph
+            .and_then(crate::phases::phase)
+            .map(|p| format!("phase {} {}", p.number, p.title))
+            .unwrap_or_else(|| "outside the phases".into());
+        out.push(Line::raw(format!("{label}: {counts}")));
+    }
+    for r in imp.resources.iter().filter(|r| r.destructive) {
+        out.push(Line::styled(
+            crate::engine::impact::resource_line(r),
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if out.is_empty() {
+        out.push(Line::raw("no resource changes"));
+    }
+    out
 }

@@ -90,6 +90,18 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 Style::default().fg(Color::DarkGray),
             ));
         }
+        if let Some((text, destructive)) = app.impact.line(&app.key(*field)) {
+            let style = if destructive {
+                Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+            } else {
+                Style::default().fg(Color::Yellow)
+            };
+            // Wrapped, not cut: the end says whether data is lost.
+            for (n, l) in wrap(&text, width.saturating_sub(6)).into_iter().enumerate() {
+                let lead = if n == 0 { "    ⇒ " } else { "      " };
+                lines.push(Line::styled(format!("{lead}{l}"), style));
+            }
+        }
         if focused {
             focus_span = (start, lines.len());
         }

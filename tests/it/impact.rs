@@ -1,0 +1,481 @@
+//! Answer → plan impact, against one dev env applied once in the sandbox for this test binary:
+//! every edit is planned in the impact's scratch copy against that env's state, through the
+//! library and through `mobi-tui impact`, and must report the named action on the named resource
+//! and nothing else but the updates its module's outputs cause downstream.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use mobi_tui::engine::impact::{self, Action, Impact, ImpactRequest};
+use mobi_tui::terraform::Interrupt;
+
+use crate::support::*;
+
+/// The applied env (`--to 12`: every module, no final plan or smoke checks).
+struct Applied {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+}
+
+fn applied() -> &'static Applied {
+    static APPLIED: OnceLock<Applied> = OnceLock::new();
+    APPLIED.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("repo");
+        let preset = repo().join("presets/dev.toml");
+        let o = mobi(&[
+            "--preset",
+            preset.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--sandbox",
+            "--apply",
+            "--auto-approve",
+            "--to",
+            "12",
+        ]);
+        assert!(
+            o.status.success(),
+            "applying dev in the sandbox: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(
+            out.join(".mobi/journal/dev.applied.toml").is_file(),
+            "the applied preset is kept"
+        );
+        Applied { _dir: dir, out }
+    })
+}
+
+/// The impact scratch copy is one per env: one computation at a time.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn state_bytes(out: &Path) -> Vec<u8> {
+    std::fs::read(out.join(".mobi/sandbox/dev/terraform.tfstate")).unwrap()
+}
+
+fn through_library(out: &Path, preset: &Path) -> Impact {
+    let candidate = mobi_tui::preset::load(preset).unwrap();
+    let req = ImpactRequest {
+        out_dir: out.to_path_buf(),
+        candidate,
+        sandbox: true,
+        terraform_bin: terraform(),
+        provider_binary: Some(bin()),
+        env: Vec::new(),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(impact::compute(&req, &Interrupt::new()))
+        .unwrap_or_else(|e| panic!("impact of {}: {e}", preset.display()))
+}
+
+/// `mobi-tui impact --json`: the events and the exit code.
+fn through_binary(out: &Path, preset: &Path) -> (Vec<serde_json::Value>, i32, String) {
+    let o = mobi(&[
+        "impact",
+        "--preset",
+        preset.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--sandbox",
+        "--json",
+    ]);
+    let events = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    (events, o.status.code().unwrap_or(-1), stderr(&o))
+}
+
+/// What an edit must do: the resources its key changes directly, with their actions; every
+/// other change must be an update reached through the outputs of `via` (values known only
+/// after the apply).
+struct Case {
+    name: &'static str,
+    edits: &'static [(&'static str, &'static str)],
+    key: &'static str,
+    direct: &'static [(&'static str, Action)],
+    via: Option<&'static str>,
+    destructive: &'static [&'static str],
+    forced_by: Option<(&'static str, &'static str)>,
+}
+
+fn check(c: &Case) {
+    let a = applied();
+    let dir = tempfile::tempdir().unwrap();
+    let preset = preset_variant("dev.toml", c.edits, dir.path(), "candidate.toml");
+    let _one = serial();
+    let before = state_bytes(&a.out);
+
+    let imp = through_library(&a.out, &preset);
+    assert!(imp.applied, "{}: the baseline was found", c.name);
+    let keys: Vec<&str> = imp.changes.iter().map(|k| k.key.as_str()).collect();
+    assert_eq!(keys, vec![c.key], "{}: changed keys", c.name);
+    let mut direct: Vec<(&str, Action)> = imp
+        .resources
+        .iter()
+        .filter(|r| r.causes.iter().any(|x| x.key == c.key && x.via.is_none()))
+        .map(|r| (r.address.as_str(), r.action))
+        .collect();
+    direct.sort();
+    let mut want = c.direct.to_vec();
+    want.sort();
+    assert_eq!(direct, want, "{}: resources the key changes", c.name);
+    for r in imp
+        .resources
+        .iter()
+        .filter(|r| !want.iter().any(|w| w.0 == r.address))
+    {
+        assert_eq!(
+            (r.action, r.causes.first().and_then(|x| x.via.as_deref())),
+            (Action::Update, c.via),
+            "{}: {} changes for another reason: {:?}",
+            c.name,
+            r.address,
+            r.causes
+        );
+    }
+    assert_eq!(
+        imp.destructive_addresses(),
+        c.destructive.to_vec(),
+        "{}: destructive changes",
+        c.name
+    );
+    if let Some((addr, attr)) = c.forced_by {
+        let r = imp.resources.iter().find(|r| r.address == addr).unwrap();
+        assert_eq!(r.forced_by, vec![attr], "{}: forced by", c.name);
+    }
+
+    let (events, code, err) = through_binary(&a.out, &preset);
+    assert_eq!(
+        code,
+        if c.destructive.is_empty() { 0 } else { 3 },
+        "{}: exit code ({err})",
+        c.name
+    );
+    let mut from_bin: Vec<(String, String)> = events
+        .iter()
+        .filter(|e| e["type"] == "impact" && e["key"] == c.key && e["via"].is_null())
+        .map(|e| {
+            (
+                e["address"].as_str().unwrap().to_owned(),
+                e["action"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    from_bin.sort();
+    let want_bin: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, x)| (a.to_string(), x.name().to_owned()))
+        .collect();
+    assert_eq!(from_bin, want_bin, "{}: events of the binary", c.name);
+    assert_eq!(
+        events.len(),
+        imp.events().len(),
+        "{}: one event per (key, resource)",
+        c.name
+    );
+    for e in &events {
+        for field in [
+            "key",
+            "from",
+            "to",
+            "address",
+            "action",
+            "forced_by",
+            "destructive",
+        ] {
+            assert!(e.get(field).is_some(), "{}: {field} missing in {e}", c.name);
+        }
+    }
+
+    assert_eq!(
+        before,
+        state_bytes(&a.out),
+        "{}: the state is untouched",
+        c.name
+    );
+    assert!(
+        !a.out
+            .join(".mobi/sandbox/dev/.terraform.tfstate.lock.info")
+            .exists(),
+        "{}: the state lock is released",
+        c.name
+    );
+}
+
+#[test]
+fn impact_backend_image_tag_updates_the_backend_deployment_in_place() {
+    check(&Case {
+        name: "backend tag",
+        edits: &[(
+            "tag      = \"0.1.0\"\nreplicas = 2",
+            "tag      = \"0.2.0\"\nreplicas = 2",
+        )],
+        key: "backend.tag",
+        direct: &[(
+            "module.app_backend.kubernetes_deployment_v1.this",
+            Action::Update,
+        )],
+        via: None,
+        destructive: &[],
+        forced_by: None,
+    });
+}
+
+#[test]
+fn impact_worker_replicas_update_that_workers_deployment_in_place() {
+    check(&Case {
+        name: "worker replicas",
+        edits: &[(
+            "replicas = 1\nstream   = \"media.photo\"",
+            "replicas = 3\nstream   = \"media.photo\"",
+        )],
+        key: "workers.ipod.replicas",
+        direct: &[(
+            "module.app_workers.kubernetes_deployment_v1.this[\"ipod\"]",
+            Action::Update,
+        )],
+        via: None,
+        destructive: &[],
+        forced_by: None,
+    });
+}
+
+#[test]
+fn impact_postgres_ha_updates_the_instance_in_place() {
+    check(&Case {
+        name: "postgres ha",
+        edits: &[(
+            "db_user   = \"mobi\"",
+            "db_user   = \"mobi\"\nha        = true",
+        )],
+        key: "postgres.ha",
+        direct: &[("module.postgres.scaleway_rdb_instance.this", Action::Update)],
+        via: None,
+        destructive: &[],
+        forced_by: None,
+    });
+}
+
+#[test]
+fn impact_redis_cluster_size_replaces_the_cluster_and_loses_data() {
+    check(&Case {
+        name: "redis cluster_size",
+        edits: &[("cluster_size = 1", "cluster_size = 2")],
+        key: "redis.cluster_size",
+        direct: &[("module.redis.scaleway_redis_cluster.this", Action::Replace)],
+        via: Some("module.redis"),
+        destructive: &["module.redis.scaleway_redis_cluster.this"],
+        forced_by: Some(("module.redis.scaleway_redis_cluster.this", "cluster_size")),
+    });
+}
+
+#[test]
+fn impact_media_bucket_name_replaces_the_bucket_and_loses_data() {
+    check(&Case {
+        name: "media bucket",
+        edits: &[("\"mobi-media-dev-example\"", "\"mobi-media2-dev-example\"")],
+        key: "object_storage.media_bucket",
+        direct: &[
+            (
+                "module.object_storage.scaleway_object_bucket.media",
+                Action::Replace,
+            ),
+            // The ACL names its bucket: it follows, holding nothing itself.
+            (
+                "module.object_storage.scaleway_object_bucket_acl.media",
+                Action::Replace,
+            ),
+        ],
+        via: Some("module.object_storage"),
+        destructive: &["module.object_storage.scaleway_object_bucket.media"],
+        forced_by: Some(("module.object_storage.scaleway_object_bucket.media", "name")),
+    });
+}
+
+#[test]
+fn impact_new_worker_kind_creates_its_deployment() {
+    check(&Case {
+        name: "new worker",
+        edits: &[(
+            "[external_apis]",
+            "[workers.apod]\nimage    = \"rg.fr-par.scw.cloud/mobi/worker-audio\"\ntag      = \"0.1.0\"\nreplicas = 1\nstream   = \"media.audio\"\n\n[external_apis]",
+        )],
+        key: "workers.apod",
+        direct: &[(
+            "module.app_workers.kubernetes_deployment_v1.this[\"apod\"]",
+            Action::Create,
+        )],
+        via: None,
+        destructive: &[],
+        forced_by: None,
+    });
+}
+
+#[test]
+fn impact_of_the_applied_preset_itself_is_nothing() {
+    let a = applied();
+    let _one = serial();
+    let (events, code, err) = through_binary(&a.out, &repo().join("presets/dev.toml"));
+    assert_eq!(code, 0, "{err}");
+    assert!(events.is_empty(), "{events:?}");
+}
+
+#[test]
+fn impact_without_an_applied_env_counts_creations_per_phase() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fresh");
+    let o = mobi(&[
+        "impact",
+        "--preset",
+        repo().join("presets/dev.toml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--sandbox",
+    ]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
+    assert!(text.contains("no applied preset yet"), "{text}");
+    assert!(
+        text.contains("phase 3 Network: creates 2 resources"),
+        "{text}"
+    );
+    assert!(text.contains("phase 6 Redis: creates"), "{text}");
+    assert!(
+        !out.join("infra").exists(),
+        "the user's tree is not written by an impact"
+    );
+}
+
+#[test]
+fn impact_of_a_bad_preset_is_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let preset = preset_variant(
+        "dev.toml",
+        &[("cluster_size = 1", "cluster_size = 7")],
+        dir.path(),
+        "bad.toml",
+    );
+    let o = mobi(&[
+        "impact",
+        "--preset",
+        preset.to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--sandbox",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("redis.cluster_size"), "{err}");
+}
+
+fn events_of(o: &std::process::Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+fn phase_end(events: &[serde_json::Value], phase: u64) -> Option<&serde_json::Value> {
+    events
+        .iter()
+        .find(|e| e["type"] == "phase_end" && e["phase"] == phase)
+}
+
+/// An apply that would replace the Redis cluster stops that phase as `blocked` (exit 1, the
+/// state untouched); `--resume --allow-replace ADDRESS` then applies it.
+#[test]
+fn guard_blocks_a_destructive_apply_until_the_address_is_confirmed() {
+    let a = applied();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("copy");
+    {
+        // This test applies: on a copy of the shared env, taken while no plan reads it.
+        let _one = serial();
+        let cp = std::process::Command::new("cp")
+            .arg("-a")
+            .arg(&a.out)
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(cp.success());
+    }
+    let preset = preset_variant(
+        "dev.toml",
+        &[("cluster_size = 1", "cluster_size = 2")],
+        dir.path(),
+        "redis2.toml",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "--preset",
+            preset.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--sandbox",
+            "--apply",
+            "--auto-approve",
+            "--json",
+            "--from",
+            "3",
+            "--to",
+            "6",
+        ];
+        args.extend_from_slice(extra);
+        mobi(&args)
+    };
+    let addr = "module.redis.scaleway_redis_cluster.this";
+    let before = state_bytes(&out);
+
+    let o = run(&[]);
+    let ev = events_of(&o);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let end = phase_end(&ev, 6).unwrap_or_else(|| panic!("no phase_end 6: {}", stdout(&o)));
+    assert_eq!(end["status"], "blocked", "{end}");
+    let blocked = ev.iter().position(|e| e["type"] == "blocked").unwrap();
+    assert_eq!(ev[blocked]["addresses"], serde_json::json!([addr]));
+    let impact = ev
+        .iter()
+        .position(|e| e["type"] == "impact" && e["address"] == addr)
+        .unwrap_or_else(|| panic!("no impact event for {addr}: {}", stdout(&o)));
+    assert!(impact < blocked, "the impact comes before the stop");
+    assert_eq!(ev[impact]["key"], "redis.cluster_size");
+    assert_eq!(ev[impact]["forced_by"], "cluster_size");
+    assert_eq!(ev[impact]["destructive"], true);
+    assert!(
+        !ev.iter()
+            .any(|e| e["type"] == "step_start" && e["phase"] == 6 && e["step"] == "apply"),
+        "no apply started"
+    );
+    assert_eq!(before, state_bytes(&out), "the state is untouched");
+
+    // Another address confirmed: still blocked.
+    let o = run(&["--resume", "--allow-replace", "module.redis.other"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_eq!(before, state_bytes(&out), "the state is still untouched");
+
+    let o = run(&["--resume", "--allow-replace", addr]);
+    let ev = events_of(&o);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        ev.iter().any(|e| e["type"] == "resume" && e["phase"] == 6),
+        "resumed at the blocked phase: {}",
+        stdout(&o)
+    );
+    assert_eq!(
+        phase_end(&ev, 6).map(|e| e["status"].clone()),
+        Some("ok".into())
+    );
+    assert_ne!(before, state_bytes(&out), "the replacement is applied");
+    let applied = std::fs::read_to_string(out.join(".mobi/journal/dev.applied.toml")).unwrap();
+    assert!(applied.contains("cluster_size = 2"), "{applied}");
+}
