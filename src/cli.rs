@@ -46,6 +46,8 @@ pub enum Command {
     Smoke(crate::checks::SmokeArgs),
     /// Check that Terraform, kubectl, credentials, the state bucket and the sandbox are ready.
     Doctor(DoctorArgs),
+    /// Show, start or stop the sandbox's local services (PostgreSQL, Redis) of each env.
+    Sandbox(crate::sandbox::services::cli::SandboxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +121,7 @@ where
             message: format!("{e:#}"),
         }),
         Some(Command::Doctor(args)) => Ok(headless::doctor::main(args)),
+        Some(Command::Sandbox(args)) => Ok(crate::sandbox::services::cli::main(args)),
         None if cli.run.preset.is_some() => {
             let wiring = wiring(&cli.run);
             Ok(headless::main(cli.run, wiring))

@@ -129,13 +129,51 @@ fn context(args: &SmokeArgs) -> Result<CheckContext, SmokeError> {
         direct: args.direct,
         sandbox: args.sandbox,
     };
-    // In sandbox mode there are no live outputs to read.
+    // In sandbox mode the outputs are the sandbox state's (what `terraform output -json` in the
+    // sandbox copy prints); without a sandbox state nothing is live.
+    let sandbox_root = args.out.join(".mobi/sandbox").join(&preset.project.env);
     let outputs = if args.sandbox && args.outputs.is_none() {
-        Outputs::default()
+        sandbox_outputs(&sandbox_root.join("terraform.tfstate"))?
     } else {
         load_outputs(args, &preset)?
     };
-    CheckContext::new(&preset, &outputs, settings, options)
+    let mut ctx = CheckContext::new(&preset, &outputs, settings, options)?;
+    if args.sandbox && ctx.is_data_plane() {
+        // No restart here: smoke reports the services as they are.
+        let services = crate::sandbox::services::Services::at(&sandbox_root);
+        let records = services
+            .list()
+            .map(|l| l.into_iter().map(|r| (r, Ok(()))).collect())
+            .map_err(|e| e.to_string());
+        super::phase::sandbox_services(&mut ctx, &sandbox_root, records);
+    }
+    Ok(ctx)
+}
+
+/// The `outputs` of a sandbox state file, in the shape of `terraform output -json`; none when
+/// the sandbox never applied.
+fn sandbox_outputs(state: &Path) -> Result<Outputs, SmokeError> {
+    let origin = state.display().to_string();
+    let text = match std::fs::read_to_string(state) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Outputs::default()),
+        Err(e) => {
+            return Err(SmokeError::Outputs {
+                origin,
+                source: super::OutputsError::Unreadable(e.to_string()),
+            })
+        }
+    };
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| SmokeError::Outputs {
+        origin: origin.clone(),
+        source: super::OutputsError::Json(e.to_string()),
+    })?;
+    let outputs = json
+        .get("outputs")
+        .cloned()
+        .unwrap_or_else(|| serde_json::json!({}));
+    Outputs::from_json(&outputs.to_string())
+        .map_err(|source| SmokeError::Outputs { origin, source })
 }
 
 /// Runs `mobi-tui smoke`. Bad input prints one line and returns exit code 2.

@@ -52,7 +52,21 @@ impl SmokeChecks for EngineChecks {
                 direct: false,
                 sandbox: ws.sandbox,
             };
-            let ctx = CheckContext::new(preset, &outputs, settings, options)?;
+            let mut ctx = CheckContext::new(preset, &outputs, settings, options)?;
+            let sandbox_dir = ws
+                .env
+                .iter()
+                .find(|(k, v)| k == crate::sandbox::cluster::SANDBOX_DIR_ENV && !v.is_empty())
+                .map(|(_, v)| PathBuf::from(v));
+            if let (true, Some(dir)) = (ctx.is_data_plane(), sandbox_dir) {
+                // A run restarts what a reboot or a kill stopped, before probing it.
+                let dir2 = dir.clone();
+                let revived = tokio::task::spawn_blocking(move || {
+                    crate::sandbox::services::Services::at(&dir2).revive()
+                })
+                .await?;
+                sandbox_services(&mut ctx, &dir, revived.map_err(|e| e.to_string()));
+            }
             let results = run_checks(&ctx, |r| {
                 emit(RunEvent::Check {
                     phase: 14,
@@ -83,5 +97,60 @@ impl SmokeChecks for EngineChecks {
                 .into())
             }
         })
+    }
+}
+
+/// Decides the direct checks of the sandbox's data plane from its service records: a missing
+/// server binary skips the check naming it, a service that is not running fails it at once
+/// (instead of after the retry budget), an instance without a service (applied before the data
+/// plane existed) skips it saying how to get one.
+pub fn sandbox_services(
+    ctx: &mut CheckContext,
+    env_root: &std::path::Path,
+    records: Result<crate::sandbox::services::Revived, String>,
+) {
+    use crate::sandbox::services::{Health, Kind, Services};
+    let services = Services::at(env_root);
+    let records = match records {
+        Ok(r) => r,
+        Err(e) => {
+            for name in ["postgres.direct", "redis.direct"] {
+                ctx.preset_outcome(name, true, format!("sandbox services unreadable: {e}"));
+            }
+            return;
+        }
+    };
+    for (kind, check, what) in [
+        (Kind::Postgres, "postgres.direct", "PostgreSQL"),
+        (Kind::Redis, "redis.direct", "Redis"),
+    ] {
+        let Some((r, started)) = records.iter().find(|(r, _)| r.kind == kind) else {
+            ctx.preset_outcome(
+                check,
+                false,
+                format!("no sandbox {what} service recorded (the resource was applied before the data plane existed: run with --sandbox-reset to create it afresh)"),
+            );
+            continue;
+        };
+        match services.health(r) {
+            Health::Running { .. } => {}
+            Health::Missing(why) => {
+                ctx.preset_outcome(check, false, format!("sandbox {what} not available: {why}"))
+            }
+            Health::Stopped => {
+                let why = match started {
+                    Err(e) => format!(": restart failed: {e}"),
+                    Ok(()) => String::new(),
+                };
+                ctx.preset_outcome(
+                    check,
+                    true,
+                    format!(
+                        "sandbox {what} service {} (127.0.0.1:{}) is not running{why}; a sandbox run (or `mobi-tui sandbox start`) restarts it",
+                        r.name, r.port
+                    ),
+                );
+            }
+        }
     }
 }

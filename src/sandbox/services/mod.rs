@@ -19,6 +19,7 @@
 //! A missing server binary is not an apply error: the resource gets the stand-in's fake values
 //! and a record naming the missing binary, which phase 14 reports instead of a connect failure.
 
+pub mod cli;
 pub mod postgres;
 pub mod redis;
 pub mod resources;
