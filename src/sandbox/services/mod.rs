@@ -154,7 +154,9 @@ pub fn alive(pid: i32, needle: &str) -> bool {
     if pid <= 0 {
         return false;
     }
-    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        return false;
+    };
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // A zombie (state Z) has exited; only its parent has not reaped it yet.
     let zombie = stat
@@ -430,6 +432,7 @@ mod tests {
     #[test]
     fn a_dead_pid_is_not_alive() {
         assert!(!alive(0, "redis"));
+        assert!(!alive(i32::MAX, ""));
         assert!(alive(std::process::id() as i32, ""));
         assert!(!alive(
             std::process::id() as i32,

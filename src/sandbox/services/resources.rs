@@ -70,7 +70,15 @@ pub async fn apply(
     };
     let create = prior.is_nil();
     let delete = state.is_nil();
-    let pg_of = |v: &Value| services.find(Kind::Postgres, &text(v, "instance_id"));
+    // A dependent resource's instance server is started again first if a reboot or a kill
+    // stopped it (the SQL below needs it).
+    let pg_of = |v: &Value| {
+        let r = services.find(Kind::Postgres, &text(v, "instance_id"))?;
+        if r.missing.is_none() && services.health(&r) == super::Health::Stopped {
+            let _ = services.start(&r);
+        }
+        Some(r)
+    };
     let err = |e: super::ServiceError| e.to_string();
     match type_name {
         "scaleway_rdb_instance" if delete => {
