@@ -15,11 +15,11 @@ Environment (secrets are never read from files or flags):
   SCW_ACCESS_KEY, SCW_SECRET_KEY   sign the S3 HeadBucket probes (SigV4)
   MOBI_S3_REGION                   signing region (default: from s3_endpoint, else fr-par)
   MOBI_DATABASE_USER               PostgreSQL user (default: output database_user, preset postgres.db_user)
-  MOBI_DATABASE_PASSWORD           PostgreSQL password (or PGPASSWORD)
+  MOBI_DATABASE_PASSWORD           PostgreSQL password (or PGPASSWORD; default: output database_password)
   MOBI_DATABASE_SSLMODE            disable | require | verify-full (or PGSSLMODE; default require)
   MOBI_DATABASE_CA_FILE            PEM CA for verify-full
   MOBI_REDIS_USER                  Redis ACL user (default: output redis_user, preset redis.user_name)
-  MOBI_REDIS_PASSWORD              Redis password (no AUTH when unset)
+  MOBI_REDIS_PASSWORD              Redis password (default: output redis_password; no AUTH without either)
   MOBI_REDIS_TLS                   0 plain | 1 TLS, unverified (default) | verify
   MOBI_REDIS_CA_FILE               PEM CA for MOBI_REDIS_TLS=verify
   MOBI_KUBECTL                     kubectl binary (default: kubectl on PATH)
@@ -51,7 +51,8 @@ pub struct SmokeArgs {
     /// Print one JSON object per line instead of the table.
     #[arg(long)]
     pub json: bool,
-    /// Sandbox run: nothing is live, so every check is reported skipped.
+    /// Sandbox run: the outputs are the sandbox state's; the data plane's direct checks run
+    /// against its local servers, the cluster checks are skipped.
     #[arg(long)]
     pub sandbox: bool,
 }

@@ -154,3 +154,98 @@ pub fn sandbox_services(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::services::{Kind, Record, Services};
+
+    fn dev_preset() -> Preset {
+        toml::from_str(include_str!("../../presets/dev.toml")).expect("dev preset")
+    }
+
+    /// Outputs of an applied sandbox with its data plane (endpoints on loopback).
+    fn outputs() -> Outputs {
+        let mut v = std::collections::BTreeMap::new();
+        for (k, val) in [
+            ("media_bucket_name", "m"),
+            ("frontend_bucket_name", "f"),
+            ("s3_endpoint", "https://s3.fr-par.scw.cloud"),
+            ("database_host", "127.0.0.1"),
+            ("database_name", "mobi"),
+            ("redis_host", "127.0.0.1"),
+            ("api_url", "https://api.example.com"),
+            ("frontend_url", "https://app.example.com"),
+            ("cluster_id", "fr-par/1"),
+        ] {
+            v.insert(k.to_owned(), serde_json::json!(val));
+        }
+        v.insert("database_port".into(), serde_json::json!(1));
+        v.insert("redis_port".into(), serde_json::json!(1));
+        Outputs::from_values(v)
+    }
+
+    /// A missing server binary skips its check naming the binary; a recorded service that is
+    /// not running fails at once, without waiting out the retry budget.
+    #[test]
+    fn missing_binaries_skip_and_stopped_services_fail_at_once() {
+        let d = tempfile::tempdir().unwrap();
+        let services = Services::at(d.path());
+        let pg = Record {
+            name: "pg-x".into(),
+            kind: Kind::Postgres,
+            resource_id: "fr-par/x".into(),
+            port: 1,
+            data_dir: d.path().join("pg"),
+            missing: Some("initdb not found on PATH (apt-get install postgresql)".into()),
+            user: None,
+        };
+        let redis = Record {
+            name: "redis-y".into(),
+            kind: Kind::Redis,
+            resource_id: "fr-par-1/y".into(),
+            port: 1,
+            data_dir: d.path().join("redis"),
+            missing: None,
+            user: None,
+        };
+        services.save(&pg).unwrap();
+        services.save(&redis).unwrap();
+        let settings = Settings::from_lookup(|_| None).unwrap();
+        let options = Options {
+            direct: false,
+            sandbox: true,
+        };
+        let mut ctx = CheckContext::new(&dev_preset(), &outputs(), settings, options).unwrap();
+        assert!(ctx.is_data_plane());
+        let records = services
+            .list()
+            .map(|l| l.into_iter().map(|r| (r, Ok(()))).collect())
+            .map_err(|e| e.to_string());
+        sandbox_services(&mut ctx, d.path(), records);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let results = rt.block_on(run_checks(&ctx, |_| {}));
+        let get = |n: &str| results.iter().find(|r| r.name == n).unwrap().clone();
+        let pg = get("postgres.direct");
+        assert_eq!(pg.status, Status::Skipped);
+        assert!(pg.reason.contains("initdb not found"), "{}", pg.reason);
+        let redis = get("redis.direct");
+        assert_eq!(redis.status, Status::Fail);
+        assert!(
+            redis
+                .reason
+                .contains("redis-y (127.0.0.1:1) is not running"),
+            "{}",
+            redis.reason
+        );
+        assert_eq!(redis.attempts, 0, "decided without probing");
+        let kube = get("workers.ready");
+        assert_eq!(
+            (kube.status, kube.reason.as_str()),
+            (Status::Skipped, super::super::NO_KUBERNETES)
+        );
+    }
+}

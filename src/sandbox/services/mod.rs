@@ -100,6 +100,9 @@ pub enum Health {
     Missing(String),
 }
 
+/// Set to `0` to run the sandbox without its data plane.
+pub const DATA_PLANE_ENV: &str = "MOBI_SANDBOX_DATA_PLANE";
+
 /// What [`Services::revive`] found: each record and whether it runs now (else why not).
 pub type Revived = Vec<(Record, Result<(), String>)>;
 
@@ -226,8 +229,14 @@ impl Services {
         }
     }
 
-    /// The env's services when the workspace named its sandbox folder (provider processes).
+    /// The env's services when the workspace named its sandbox folder (provider processes),
+    /// unless `MOBI_SANDBOX_DATA_PLANE=0` turns the data plane off (the stand-ins then report
+    /// fake endpoints, as before it existed; scripts/bench-data-plane.sh compares the two).
     pub fn from_env() -> Option<Services> {
+        if std::env::var(DATA_PLANE_ENV).is_ok_and(|v| matches!(v.as_str(), "0" | "off" | "false"))
+        {
+            return None;
+        }
         Some(Services::at(&super::cluster::sandbox_dir_from_env()?))
     }
 
