@@ -50,6 +50,8 @@ pub enum Command {
     Bootstrap(headless::bootstrap::BootstrapArgs),
     /// What a preset would do to the env as last applied (exit 3 when data would be lost).
     Impact(headless::impact::ImpactArgs),
+    /// Show, start or stop the sandbox's local services (PostgreSQL, Redis) of each env.
+    Sandbox(crate::sandbox::services::cli::SandboxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +127,7 @@ where
         Some(Command::Doctor(args)) => Ok(headless::doctor::main(args)),
         Some(Command::Bootstrap(args)) => Ok(headless::bootstrap::main(args)),
         Some(Command::Impact(args)) => Ok(headless::impact::main(args)),
+        Some(Command::Sandbox(args)) => Ok(crate::sandbox::services::cli::main(args)),
         None if cli.run.preset.is_some() => {
             let wiring = wiring(&cli.run);
             Ok(headless::main(cli.run, wiring))

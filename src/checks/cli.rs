@@ -15,11 +15,11 @@ Environment (secrets are never read from files or flags):
   SCW_ACCESS_KEY, SCW_SECRET_KEY   sign the S3 HeadBucket probes (SigV4)
   MOBI_S3_REGION                   signing region (default: from s3_endpoint, else fr-par)
   MOBI_DATABASE_USER               PostgreSQL user (default: output database_user, preset postgres.db_user)
-  MOBI_DATABASE_PASSWORD           PostgreSQL password (or PGPASSWORD)
+  MOBI_DATABASE_PASSWORD           PostgreSQL password (or PGPASSWORD; default: output database_password)
   MOBI_DATABASE_SSLMODE            disable | require | verify-full (or PGSSLMODE; default require)
   MOBI_DATABASE_CA_FILE            PEM CA for verify-full
   MOBI_REDIS_USER                  Redis ACL user (default: output redis_user, preset redis.user_name)
-  MOBI_REDIS_PASSWORD              Redis password (no AUTH when unset)
+  MOBI_REDIS_PASSWORD              Redis password (default: output redis_password; no AUTH without either)
   MOBI_REDIS_TLS                   0 plain | 1 TLS, unverified (default) | verify
   MOBI_REDIS_CA_FILE               PEM CA for MOBI_REDIS_TLS=verify
   MOBI_KUBECTL                     kubectl binary (default: kubectl on PATH)
@@ -51,7 +51,8 @@ pub struct SmokeArgs {
     /// Print one JSON object per line instead of the table.
     #[arg(long)]
     pub json: bool,
-    /// Sandbox run: nothing is live, so every check is reported skipped.
+    /// Sandbox run: the outputs are the sandbox state's; the data plane's direct checks run
+    /// against its local servers, the cluster checks are skipped.
     #[arg(long)]
     pub sandbox: bool,
 }
@@ -129,13 +130,51 @@ fn context(args: &SmokeArgs) -> Result<CheckContext, SmokeError> {
         direct: args.direct,
         sandbox: args.sandbox,
     };
-    // In sandbox mode there are no live outputs to read.
+    // In sandbox mode the outputs are the sandbox state's (what `terraform output -json` in the
+    // sandbox copy prints); without a sandbox state nothing is live.
+    let sandbox_root = args.out.join(".mobi/sandbox").join(&preset.project.env);
     let outputs = if args.sandbox && args.outputs.is_none() {
-        Outputs::default()
+        sandbox_outputs(&sandbox_root.join("terraform.tfstate"))?
     } else {
         load_outputs(args, &preset)?
     };
-    CheckContext::new(&preset, &outputs, settings, options)
+    let mut ctx = CheckContext::new(&preset, &outputs, settings, options)?;
+    if args.sandbox && ctx.is_data_plane() {
+        // No restart here: smoke reports the services as they are.
+        let services = crate::sandbox::services::Services::at(&sandbox_root);
+        let records = services
+            .list()
+            .map(|l| l.into_iter().map(|r| (r, Ok(()))).collect())
+            .map_err(|e| e.to_string());
+        super::phase::sandbox_services(&mut ctx, &sandbox_root, records);
+    }
+    Ok(ctx)
+}
+
+/// The `outputs` of a sandbox state file, in the shape of `terraform output -json`; none when
+/// the sandbox never applied.
+fn sandbox_outputs(state: &Path) -> Result<Outputs, SmokeError> {
+    let origin = state.display().to_string();
+    let text = match std::fs::read_to_string(state) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Outputs::default()),
+        Err(e) => {
+            return Err(SmokeError::Outputs {
+                origin,
+                source: super::OutputsError::Unreadable(e.to_string()),
+            })
+        }
+    };
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| SmokeError::Outputs {
+        origin: origin.clone(),
+        source: super::OutputsError::Json(e.to_string()),
+    })?;
+    let outputs = json
+        .get("outputs")
+        .cloned()
+        .unwrap_or_else(|| serde_json::json!({}));
+    Outputs::from_json(&outputs.to_string())
+        .map_err(|source| SmokeError::Outputs { origin, source })
 }
 
 /// Runs `mobi-tui smoke`. Bad input prints one line and returns exit code 2.

@@ -102,6 +102,8 @@ pub enum SmokeError {
     },
     #[error("cannot write the kubeconfig to a temp file: {0}")]
     Kubeconfig(std::io::Error),
+    #[error("cannot write a certificate output to a temp file: {0}")]
+    CaFile(std::io::Error),
 }
 
 /// The checks, in the order they are reported.
@@ -156,6 +158,29 @@ pub struct CheckContext {
     kube: Result<Kube, String>,
     task_sql: String,
     secrets: Vec<String>,
+    /// Sandbox with its data plane: the outputs point at real local servers, so the checks that
+    /// need no Kubernetes run for real; the others are skipped with [`NO_KUBERNETES`].
+    data_plane: bool,
+    /// Checks the caller already knows the outcome of (a sandbox service whose binary is
+    /// missing, or that is not running): check name, whether it fails, the reason.
+    preset_outcomes: Vec<(String, bool, String)>,
+    /// CA files written from the certificate outputs (sandbox), kept as long as the context.
+    _ca_files: Vec<tempfile::NamedTempFile>,
+}
+
+/// Why the checks that need the cluster are skipped in the sandbox.
+pub const NO_KUBERNETES: &str = "no Kubernetes in the sandbox";
+
+/// A PEM certificate in a private temp file, for a verified TLS mode.
+fn ca_file(pem: &str) -> Result<tempfile::NamedTempFile, SmokeError> {
+    use std::io::Write as _;
+    let mut f = tempfile::Builder::new()
+        .prefix("mobi-ca-")
+        .suffix(".pem")
+        .tempfile()
+        .map_err(SmokeError::CaFile)?;
+    f.write_all(pem.as_bytes()).map_err(SmokeError::CaFile)?;
+    Ok(f)
 }
 
 fn skip(reason: impl Into<String>) -> Outcome {
@@ -182,6 +207,53 @@ impl CheckContext {
         mut options: Options,
     ) -> Result<Self, SmokeError> {
         options.sandbox |= outputs.is_sandbox();
+        // The sandbox's data plane reports real endpoints: the outputs then say where.
+        let data_plane =
+            options.sandbox && outputs.opt_str("database_host").ok().flatten().is_some();
+        let mut settings = settings;
+        let mut ca_files = Vec::new();
+        if data_plane {
+            // What a user of the sandbox has: the outputs (secrets included, read from the
+            // state); the environment's values are for the real cloud.
+            let out = |name: &str| outputs.opt_str(name).ok().flatten();
+            let secret = |name: &str| out(name).map(crate::secret::Secret::new);
+            settings.database_password = secret("database_password");
+            settings.redis_password = secret("redis_password");
+            settings.database_user = None;
+            settings.redis_user = None;
+            settings.s3_credentials = match (out("s3_access_key"), out("s3_secret_key")) {
+                (Some(access_key), Some(secret_key)) => Some(sigv4::Credentials {
+                    access_key,
+                    secret_key: crate::secret::Secret::new(secret_key),
+                }),
+                _ => None,
+            };
+            // TLS as the tree configures it, verified against the certificates it reports.
+            if let Some(pem) = out("database_certificate") {
+                let f = ca_file(&pem)?;
+                settings.database_tls = tls::TlsMode::VerifyFull {
+                    ca_file: Some(f.path().to_path_buf()),
+                };
+                ca_files.push(f);
+            }
+            if let Some(pem) = out("redis_certificate") {
+                let f = ca_file(&pem)?;
+                settings.redis_tls = tls::TlsMode::VerifyFull {
+                    ca_file: Some(f.path().to_path_buf()),
+                };
+                ca_files.push(f);
+            }
+        } else {
+            // A real run: the environment first, then the secrets the tree outputs.
+            let out = |name: &str| outputs.opt_str(name).ok().flatten();
+            let secret = |name: &str| out(name).map(crate::secret::Secret::new);
+            if settings.database_password.is_none() {
+                settings.database_password = secret("database_password");
+            }
+            if settings.redis_password.is_none() {
+                settings.redis_password = secret("redis_password");
+            }
+        }
         let smoke = preset.smoke.clone();
         let ident = |field: &'static str, v: &str| {
             postgres::quote_ident(v).map_err(|message| SmokeError::SmokeTable { field, message })
@@ -195,7 +267,7 @@ impl CheckContext {
                     field: "task_table",
                     message,
                 })?;
-        let targets = if options.sandbox {
+        let targets = if options.sandbox && !data_plane {
             None
         } else {
             Some(
@@ -218,6 +290,7 @@ impl CheckContext {
             .and_then(|t| t.workers_namespace.clone())
             .unwrap_or_else(|| backend_namespace.clone());
         let kube = match targets.as_ref().map(|t| t.kubeconfig.as_deref()) {
+            _ if data_plane => Err(NO_KUBERNETES.to_string()),
             None => Err("sandbox".to_string()),
             Some(None) => Err("no kubeconfig in the outputs".to_string()),
             Some(Some(text)) => match settings
@@ -256,7 +329,22 @@ impl CheckContext {
             kube,
             task_sql,
             secrets,
+            data_plane,
+            preset_outcomes: Vec::new(),
+            _ca_files: ca_files,
         })
+    }
+
+    /// True when the sandbox's data plane is probed (real local servers behind the outputs).
+    pub fn is_data_plane(&self) -> bool {
+        self.data_plane
+    }
+
+    /// Decides check `name` up front: it fails (`fail`) or is skipped with `reason` (a sandbox
+    /// service that is missing or down, found by the caller).
+    pub fn preset_outcome(&mut self, name: &str, fail: bool, reason: impl Into<String>) {
+        self.preset_outcomes
+            .push((name.to_owned(), fail, reason.into()));
     }
 
     /// True when nothing live is probed.
@@ -346,6 +434,26 @@ impl CheckContext {
         let Some(t) = self.targets.as_ref() else {
             return skip("sandbox");
         };
+        if let Some((_, is_fail, reason)) = self
+            .preset_outcomes
+            .iter()
+            .find(|(n, _, _)| *n == check.name())
+        {
+            return if *is_fail {
+                fail(reason.clone())
+            } else {
+                skip(reason.clone())
+            };
+        }
+        if self.data_plane {
+            match check {
+                Check::MediaBucket | Check::FrontendBucket | Check::FrontendWebsite => return skip(
+                    "no S3 server in the sandbox yet (the data plane serves PostgreSQL and Redis)",
+                ),
+                Check::PostgresDirect | Check::RedisDirect => {}
+                _ => return skip(NO_KUBERNETES),
+            }
+        }
         let policy = self.policy();
         let client = match client {
             Ok(c) => c,
@@ -389,7 +497,7 @@ impl CheckContext {
                 run_with_retry(policy, move || http::get_2xx(client, url)).await
             }
             Check::PostgresDirect => {
-                if !self.options.direct {
+                if !self.options.direct && !self.data_plane {
                     return skip("run with --direct to probe from this machine");
                 }
                 let target = self.pg_target(t);
@@ -397,7 +505,7 @@ impl CheckContext {
                 run_with_retry(policy, move || postgres::select_one(target)).await
             }
             Check::RedisDirect => {
-                if !self.options.direct {
+                if !self.options.direct && !self.data_plane {
                     return skip("run with --direct to probe from this machine");
                 }
                 let target = self.redis_target(t);

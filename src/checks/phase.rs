@@ -52,7 +52,21 @@ impl SmokeChecks for EngineChecks {
                 direct: false,
                 sandbox: ws.sandbox,
             };
-            let ctx = CheckContext::new(preset, &outputs, settings, options)?;
+            let mut ctx = CheckContext::new(preset, &outputs, settings, options)?;
+            let sandbox_dir = ws
+                .env
+                .iter()
+                .find(|(k, v)| k == crate::sandbox::cluster::SANDBOX_DIR_ENV && !v.is_empty())
+                .map(|(_, v)| PathBuf::from(v));
+            if let (true, Some(dir)) = (ctx.is_data_plane(), sandbox_dir) {
+                // A run restarts what a reboot or a kill stopped, before probing it.
+                let dir2 = dir.clone();
+                let revived = tokio::task::spawn_blocking(move || {
+                    crate::sandbox::services::Services::at(&dir2).revive()
+                })
+                .await?;
+                sandbox_services(&mut ctx, &dir, revived.map_err(|e| e.to_string()));
+            }
             let results = run_checks(&ctx, |r| {
                 emit(RunEvent::Check {
                     phase: 14,
@@ -83,5 +97,155 @@ impl SmokeChecks for EngineChecks {
                 .into())
             }
         })
+    }
+}
+
+/// Decides the direct checks of the sandbox's data plane from its service records: a missing
+/// server binary skips the check naming it, a service that is not running fails it at once
+/// (instead of after the retry budget), an instance without a service (applied before the data
+/// plane existed) skips it saying how to get one.
+pub fn sandbox_services(
+    ctx: &mut CheckContext,
+    env_root: &std::path::Path,
+    records: Result<crate::sandbox::services::Revived, String>,
+) {
+    use crate::sandbox::services::{Health, Kind, Services};
+    let services = Services::at(env_root);
+    let records = match records {
+        Ok(r) => r,
+        Err(e) => {
+            for name in ["postgres.direct", "redis.direct"] {
+                ctx.preset_outcome(name, true, format!("sandbox services unreadable: {e}"));
+            }
+            return;
+        }
+    };
+    for (kind, check, what) in [
+        (Kind::Postgres, "postgres.direct", "PostgreSQL"),
+        (Kind::Redis, "redis.direct", "Redis"),
+    ] {
+        let Some((r, started)) = records.iter().find(|(r, _)| r.kind == kind) else {
+            ctx.preset_outcome(
+                check,
+                false,
+                format!("no sandbox {what} service recorded (the resource was applied before the data plane existed: run with --sandbox-reset to create it afresh)"),
+            );
+            continue;
+        };
+        match services.health(r) {
+            Health::Running { .. } => {}
+            Health::Missing(why) => {
+                ctx.preset_outcome(check, false, format!("sandbox {what} not available: {why}"))
+            }
+            Health::Stopped => {
+                let why = match started {
+                    Err(e) => format!(": restart failed: {e}"),
+                    Ok(()) => String::new(),
+                };
+                ctx.preset_outcome(
+                    check,
+                    true,
+                    format!(
+                        "sandbox {what} service {} (127.0.0.1:{}) is not running{why}; a sandbox run (or `mobi-tui sandbox start`) restarts it",
+                        r.name, r.port
+                    ),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::services::{Kind, Record, Services};
+
+    fn dev_preset() -> Preset {
+        toml::from_str(include_str!("../../presets/dev.toml")).expect("dev preset")
+    }
+
+    /// Outputs of an applied sandbox with its data plane (endpoints on loopback).
+    fn outputs() -> Outputs {
+        let mut v = std::collections::BTreeMap::new();
+        for (k, val) in [
+            ("media_bucket_name", "m"),
+            ("frontend_bucket_name", "f"),
+            ("s3_endpoint", "https://s3.fr-par.scw.cloud"),
+            ("database_host", "127.0.0.1"),
+            ("database_name", "mobi"),
+            ("redis_host", "127.0.0.1"),
+            ("api_url", "https://api.example.com"),
+            ("frontend_url", "https://app.example.com"),
+            ("cluster_id", "fr-par/1"),
+        ] {
+            v.insert(k.to_owned(), serde_json::json!(val));
+        }
+        v.insert("database_port".into(), serde_json::json!(1));
+        v.insert("redis_port".into(), serde_json::json!(1));
+        Outputs::from_values(v)
+    }
+
+    /// A missing server binary skips its check naming the binary; a recorded service that is
+    /// not running fails at once, without waiting out the retry budget.
+    #[test]
+    fn missing_binaries_skip_and_stopped_services_fail_at_once() {
+        let d = tempfile::tempdir().unwrap();
+        let services = Services::at(d.path());
+        let pg = Record {
+            name: "pg-x".into(),
+            kind: Kind::Postgres,
+            resource_id: "fr-par/x".into(),
+            port: 1,
+            data_dir: d.path().join("pg"),
+            missing: Some("initdb not found on PATH (apt-get install postgresql)".into()),
+            user: None,
+        };
+        let redis = Record {
+            name: "redis-y".into(),
+            kind: Kind::Redis,
+            resource_id: "fr-par-1/y".into(),
+            port: 1,
+            data_dir: d.path().join("redis"),
+            missing: None,
+            user: None,
+        };
+        services.save(&pg).unwrap();
+        services.save(&redis).unwrap();
+        let settings = Settings::from_lookup(|_| None).unwrap();
+        let options = Options {
+            direct: false,
+            sandbox: true,
+        };
+        let mut ctx = CheckContext::new(&dev_preset(), &outputs(), settings, options).unwrap();
+        assert!(ctx.is_data_plane());
+        let records = services
+            .list()
+            .map(|l| l.into_iter().map(|r| (r, Ok(()))).collect())
+            .map_err(|e| e.to_string());
+        sandbox_services(&mut ctx, d.path(), records);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let results = rt.block_on(run_checks(&ctx, |_| {}));
+        let get = |n: &str| results.iter().find(|r| r.name == n).unwrap().clone();
+        let pg = get("postgres.direct");
+        assert_eq!(pg.status, Status::Skipped);
+        assert!(pg.reason.contains("initdb not found"), "{}", pg.reason);
+        let redis = get("redis.direct");
+        assert_eq!(redis.status, Status::Fail);
+        assert!(
+            redis
+                .reason
+                .contains("redis-y (127.0.0.1:1) is not running"),
+            "{}",
+            redis.reason
+        );
+        assert_eq!(redis.attempts, 0, "decided without probing");
+        let kube = get("workers.ready");
+        assert_eq!(
+            (kube.status, kube.reason.as_str()),
+            (Status::Skipped, super::super::NO_KUBERNETES)
+        );
     }
 }

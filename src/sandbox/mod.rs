@@ -21,7 +21,8 @@
 //! disk), [`catalog`] (which providers, which versions), [`schema`] (JSON schema model and protocol
 //! conversion), [`value`] (plan/apply/upgrade on msgpack values, fakes), [`provider`] (the gRPC
 //! service), [`plugin`] (handshake, AutoMTLS, server), [`controller`] (go-plugin shutdown),
-//! [`workspace`] (scratch tree, mirror, CLI config), [`validate`] (`mobi-tui validate`).
+//! [`workspace`] (scratch tree, mirror, CLI config), [`validate`] (`mobi-tui validate`),
+//! [`services`] (the data plane: real PostgreSQL and Redis behind the data resources).
 
 pub mod api;
 pub mod behaviour;
@@ -35,6 +36,7 @@ pub mod random;
 pub mod rules;
 pub mod schema;
 pub mod schema_cache;
+pub mod services;
 pub mod validate;
 pub mod value;
 pub mod workspace;
@@ -58,6 +60,8 @@ pub enum SandboxError {
     NoEnv(PathBuf),
     #[error("invalid environment name {0:?} (a single folder name under envs/ is expected)")]
     InvalidEnv(String),
+    #[error("sandbox services: {0}")]
+    Services(String),
     #[error("cannot {action} {path}: {source}")]
     Io {
         action: &'static str,

@@ -21,6 +21,7 @@ use super::cluster::{Cluster, NAMESPACE_CREATE_TIME};
 use super::judge::{self, Finding, Step};
 use super::rules::{self, ProviderConfig};
 use super::schema::{ProviderSchema, SchemaDef, Ty};
+use super::services;
 use super::value::{self, Faker, Fill};
 
 /// One provider served by this process.
@@ -271,6 +272,31 @@ impl SandboxProvider {
             d.insert(key, def.clone());
         }
         Ok(def)
+    }
+
+    /// The data plane's part of an apply (see [`super::services`]): the real service is
+    /// created, changed or removed, and its endpoint written into `state`. `Ok(true)` when the
+    /// state now differs from the plan; an error is the service's refusal, as a diagnostic.
+    async fn data_plane(
+        &self,
+        type_name: &str,
+        prior: &Value,
+        state: &mut Value,
+    ) -> Result<bool, pb::Diagnostic> {
+        if self.info.type_name != "scaleway" || !services::resources::backs(type_name) {
+            return Ok(false);
+        }
+        let Some(services) = services::Services::from_env() else {
+            return Ok(false);
+        };
+        services::resources::apply(&services, type_name, prior, state)
+            .await
+            .map_err(|e| {
+                error(
+                    format!("sandbox data plane: {e}"),
+                    format!("The local service backing this {type_name} refused the change (see DIR/.mobi/sandbox/<env>/services/ and `mobi-tui sandbox status`)."),
+                )
+            })
     }
 
     async fn simulate(&self, fraction: u32) {
@@ -590,6 +616,11 @@ impl Provider for SandboxProvider {
                     let _ = c.add_namespace(ns);
                 }
                 if planned.is_nil() {
+                    if let Err(e) = self.data_plane(&req.type_name, &prior, &mut planned).await {
+                        resp.diagnostics.push(e);
+                        resp.new_state = req.prior_state.clone();
+                        return Ok(Response::new(resp));
+                    }
                     resp.new_state = dv(&planned);
                     return Ok(Response::new(resp));
                 }
@@ -616,10 +647,19 @@ impl Provider for SandboxProvider {
                     .map(|c| c.msgpack.as_slice())
                     .unwrap_or_default();
                 let faker = Faker::new(&req.type_name, config, &planned);
-                resp.new_state = dv(&value::fill(&def.block, planned, &faker, Fill::Unknowns));
+                let mut state = value::fill(&def.block, planned, &faker, Fill::Unknowns);
+                let served = match self.data_plane(&req.type_name, &prior, &mut state).await {
+                    Ok(changed) => changed,
+                    Err(e) => {
+                        resp.diagnostics.push(e);
+                        resp.new_state = req.prior_state.clone();
+                        return Ok(Response::new(resp));
+                    }
+                };
+                resp.new_state = dv(&state);
                 // SDKv2 providers declare the legacy type system, under which Terraform accepts
                 // a value the API chose instead of the planned one (and shows the drift later).
-                resp.legacy_type_system = legacy;
+                resp.legacy_type_system = legacy || served;
             }
             Err(e) => resp.diagnostics.push(error("Invalid apply request", e)),
         }

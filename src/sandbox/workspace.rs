@@ -172,8 +172,12 @@ impl Workspace {
                 Err(e) => return Err(io("remove", &p)(e)),
             }
         }
-        // The cluster's objects go with the state that created them.
+        // The cluster's objects and the data plane's servers go with the state that created
+        // them: every service is stopped and its port freed.
         super::cluster::Cluster::reset(&env_root).map_err(io("reset", &env_root))?;
+        super::services::Services::at(&env_root)
+            .remove_all()
+            .map_err(|e| SandboxError::Services(e.to_string()))?;
         Ok(())
     }
 

@@ -189,13 +189,78 @@ fn mutations_of_generated_files_fail_validate_naming_the_file() {
     }
 }
 
-/// The README's main job, as written: a relative `--out`, sandbox, apply every phase. Phases 1–13
-/// end ok, phase 14's checks are all `skipped (sandbox)`, and a second plan-only run changes nothing.
+/// Stops whatever the data plane left running if the test fails half-way (the scenario itself
+/// ends with `--sandbox-reset`, which must leave nothing behind).
+struct StopServices(std::path::PathBuf);
+
+impl Drop for StopServices {
+    fn drop(&mut self) {
+        let _ = mobi_tui::sandbox::services::Services::at(&self.0).remove_all();
+    }
+}
+
+/// The check events of a run (`--json`), by name: (status, message).
+fn check_events(
+    events: &[serde_json::Value],
+) -> std::collections::BTreeMap<String, (String, String)> {
+    events
+        .iter()
+        .filter(|e| e["type"] == "check")
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap_or_default().to_owned(),
+                (
+                    e["status"].as_str().unwrap_or_default().to_owned(),
+                    e["message"].as_str().unwrap_or_default().to_owned(),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// `psql -c 'SELECT 1'` over TLS as `user`: does the sandbox's PostgreSQL let them in?
+fn pg_login(port: u64, db: &str, user: &str, password: &str) -> Result<(), String> {
+    let o = Command::new("psql")
+        .args([
+            "-X",
+            "-tA",
+            "-c",
+            "SELECT 1",
+            &format!("host=127.0.0.1 port={port} dbname={db} user={user} sslmode=require connect_timeout=5"),
+        ])
+        .env("PGPASSWORD", password)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if o.status.success() && stdout(&o).trim() == "1" {
+        Ok(())
+    } else {
+        Err(stderr(&o))
+    }
+}
+
+/// The sandbox state's outputs (`terraform output -json` shape).
+fn state_outputs(sandbox: &Path) -> serde_json::Value {
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sandbox.join("terraform.tfstate")).unwrap())
+            .unwrap();
+    state["outputs"].clone()
+}
+
+/// The README's main job, as written, and the sandbox's data plane behind it (one applied env
+/// for the whole scenario: the apply is the slow part). A relative `--out`, sandbox, apply every
+/// phase: phases 1–13 end ok; phase 14 runs postgres.direct and redis.direct for real against
+/// the local servers (TLS verified against the certificate outputs) and skips the cluster checks
+/// with "no Kubernetes in the sandbox"; a second plan-only run changes nothing. Then: `smoke
+/// --sandbox --junit` shows the same; a killed Redis fails `redis.direct` (exit 1) and nothing
+/// else; a renamed `postgres.db_user` applied again lets the new user in and not the old one; the
+/// run restarted the killed Redis first; `--sandbox-reset` leaves no process and no port.
 #[test]
 fn readme_main_job_with_a_relative_out_dir() {
     let cwd = tempfile::tempdir().unwrap();
+    let sandbox = cwd.path().join("rehearsal/.mobi/sandbox/dev");
+    let _cleanup = StopServices(sandbox.clone());
     let preset = repo().join("presets/dev.toml");
-    let run = |extra: &[&str]| {
+    let run_with = |preset: &Path, extra: &[&str]| {
         let mut args = vec![
             "--preset",
             preset.to_str().unwrap(),
@@ -217,6 +282,7 @@ fn readme_main_job_with_a_relative_out_dir() {
             .collect();
         (o, events)
     };
+    let run = |extra: &[&str]| run_with(&preset, extra);
     let (o, events) = run(&["--apply", "--auto-approve"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // What the sandbox itself causes is not shown as the user's warnings; no raw escapes.
@@ -244,13 +310,48 @@ fn readme_main_job_with_a_relative_out_dir() {
     for e in &ends {
         assert_eq!(e["status"], "ok", "{e}");
     }
-    let checks: Vec<&serde_json::Value> = events.iter().filter(|e| e["type"] == "check").collect();
-    assert!(
-        !checks.is_empty()
-            && checks
-                .iter()
-                .all(|c| c["status"] == "skipped" && c["message"] == "sandbox")
-    );
+    let checks = check_events(&events);
+    assert_eq!(checks.len(), 14, "{checks:?}");
+    for name in ["postgres.direct", "redis.direct"] {
+        let (status, message) = &checks[name];
+        assert_eq!(status, "ok", "{name}: {message}");
+        assert!(
+            message.contains("127.0.0.1") && message.contains("tls verified"),
+            "{name}: {message}"
+        );
+    }
+    for name in [
+        "postgres.pod",
+        "redis.pod",
+        "api.health",
+        "workers.ready",
+        "e2e.flow",
+    ] {
+        assert_eq!(
+            checks[name],
+            (
+                "skipped".to_owned(),
+                "no Kubernetes in the sandbox".to_owned()
+            ),
+            "{name}"
+        );
+    }
+    // No secret reaches the events.
+    let outputs = state_outputs(&sandbox);
+    let db_password = outputs["database_password"]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let redis_password = outputs["redis_password"]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for secret in [&db_password, &redis_password] {
+        assert!(
+            !out.contains(secret.as_str()),
+            "a generated password is in the run's events"
+        );
+    }
     for (phase, module) in mobi_tui::phases::PHASES
         .iter()
         .filter_map(|p| p.module.map(|m| (p.number, m)))
@@ -296,6 +397,148 @@ fn readme_main_job_with_a_relative_out_dir() {
         }
         let bytes = std::fs::read(mobi_dir.join(&f)).unwrap_or_default();
         assert_no_known_secret(&f, &String::from_utf8_lossy(&bytes));
+    }
+
+    // `smoke --sandbox` reads the sandbox state's outputs; its JUnit report says the same.
+    let smoke = |junit: &str| {
+        Command::new(bin())
+            .args([
+                "smoke",
+                "--preset",
+                preset.to_str().unwrap(),
+                "--out",
+                "rehearsal",
+                "--sandbox",
+                "--junit",
+                junit,
+            ])
+            .current_dir(cwd.path())
+            .output()
+            .unwrap()
+    };
+    let junit_cases = |file: &str| -> serde_json::Value {
+        let script = "import sys, json, xml.etree.ElementTree as ET\n\
+            cases = {}\n\
+            for tc in ET.parse(sys.argv[1]).getroot().iter('testcase'):\n\
+            \x20   st = 'fail' if tc.find('failure') is not None else ('skipped' if tc.find('skipped') is not None else 'pass')\n\
+            \x20   cases[tc.get('name')] = st\n\
+            print(json.dumps(cases))\n";
+        let o = Command::new("python3")
+            .args(["-c", script])
+            .arg(cwd.path().join(file))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "JUnit does not parse: {}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).unwrap()
+    };
+    let o = smoke("junit.xml");
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let cases = junit_cases("junit.xml");
+    assert_eq!(cases["postgres.direct"], "pass", "{cases}");
+    assert_eq!(cases["redis.direct"], "pass", "{cases}");
+    assert_eq!(cases["workers.ready"], "skipped", "{cases}");
+
+    // Kill the env's Redis: redis.direct fails with a reason, exit 1, the others unaffected.
+    let services = mobi_tui::sandbox::services::Services::at(&sandbox);
+    let records = services.list().unwrap();
+    let redis = records
+        .iter()
+        .find(|r| r.kind == mobi_tui::sandbox::services::Kind::Redis)
+        .expect("a Redis service record")
+        .clone();
+    let mobi_tui::sandbox::services::Health::Running { pid } = services.health(&redis) else {
+        panic!("redis not running: {:?}", services.health(&redis));
+    };
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    let o = smoke("junit-killed.xml");
+    let table = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{table}{}", stderr(&o));
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("redis.direct"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("fail") && line.contains("is not running"),
+        "{table}"
+    );
+    let cases = junit_cases("junit-killed.xml");
+    assert_eq!(cases["redis.direct"], "fail", "{cases}");
+    assert_eq!(cases["postgres.direct"], "pass", "{cases}");
+    assert_eq!(
+        cases
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|v| *v == "fail")
+            .count(),
+        1,
+        "{cases}"
+    );
+
+    // Rename the application user and apply again: the new user logs in, the old one cannot.
+    // The run restarts the killed Redis before phase 14.
+    let renamed = preset_variant(
+        "dev.toml",
+        &[("db_user   = \"mobi\"", "db_user   = \"mobi_app\"")],
+        cwd.path(),
+        "dev.toml",
+    );
+    let (o, events) = run_with(&renamed, &["--apply", "--auto-approve"]);
+    let failures: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e["status"] == "failed" || e["severity"] == "error")
+        .collect();
+    assert_eq!(o.status.code(), Some(0), "{failures:?} {}", stderr(&o));
+    let checks = check_events(&events);
+    assert_eq!(
+        checks["redis.direct"].0, "ok",
+        "{:?}",
+        checks["redis.direct"]
+    );
+    assert_eq!(
+        checks["postgres.direct"].0, "ok",
+        "{:?}",
+        checks["postgres.direct"]
+    );
+    let outputs = state_outputs(&sandbox);
+    assert_eq!(outputs["database_user"]["value"], "mobi_app");
+    let port = outputs["database_port"]["value"].as_u64().unwrap();
+    let password = outputs["database_password"]["value"].as_str().unwrap();
+    pg_login(port, "mobi", "mobi_app", password).expect("the new user logs in");
+    let old = pg_login(port, "mobi", "mobi", password).expect_err("the old user must be gone");
+    assert!(old.contains("authentication failed"), "{old}");
+
+    // --sandbox-reset stops every service: no process, no port left.
+    let records = services.list().unwrap();
+    assert_eq!(records.len(), 2, "{records:?}");
+    let pids: Vec<i32> = records
+        .iter()
+        .filter_map(|r| match services.health(r) {
+            mobi_tui::sandbox::services::Health::Running { pid } => Some(pid),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pids.len(), 2, "both services run before the reset");
+    let (o, _) = run_with(&renamed, &["--sandbox-reset", "--to", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(services.list().unwrap().is_empty());
+    for pid in pids {
+        assert!(
+            !mobi_tui::sandbox::services::alive(pid, ""),
+            "pid {pid} still runs after --sandbox-reset"
+        );
+    }
+    for r in &records {
+        assert!(
+            !mobi_tui::sandbox::services::listening(r.port),
+            "port {} still open after --sandbox-reset",
+            r.port
+        );
+        assert!(!r.data_dir.exists(), "{} left behind", r.data_dir.display());
     }
 }
 
