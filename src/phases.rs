@@ -192,7 +192,7 @@ pub static PHASES: [Phase; 14] = [
     Phase {
         number: 14,
         title: "Final verification",
-        purpose: "Smoke checks against the running platform (`mobi-tui smoke`); in the sandbox every check is `skipped (sandbox)`.",
+        purpose: "Smoke checks against the running platform (`mobi-tui smoke`); in the sandbox the Postgres and Redis checks run against its local servers and the cluster checks are `skipped` (no Kubernetes in the sandbox).",
         module: None,
         steps: &[StepKind::SmokeChecks],
         preset_sections: &["smoke"],
