@@ -1301,3 +1301,54 @@ fn rendered_module_readmes_match_their_snapshots() {
         insta::assert_snapshot!(format!("module_readme__{m}"), text);
     }
 }
+
+/// Every generated repository ships the pre-commit hooks (fmt, validate, docs, tflint) pinned to
+/// a released tag and the TFLint config the tflint hook reads; both must parse (YAML by a YAML
+/// parser, the HCL by terraform's own parser through `terraform fmt`).
+#[test]
+fn pre_commit_and_tflint_configs_are_rendered_for_every_preset_and_parse() {
+    let release_tag = regex::Regex::new(r"^v\d+\.\d+\.\d+$").unwrap();
+    for env in ["dev", "staging", "prod"] {
+        let files = rendered(&format!("{env}.toml"));
+        let yaml = text_of(&files, ".pre-commit-config.yaml");
+        let doc: serde_yaml::Value = serde_yaml::from_str(&yaml)
+            .unwrap_or_else(|e| panic!("{env}: .pre-commit-config.yaml: {e}"));
+        let repos = doc["repos"].as_sequence().expect("repos list");
+        let hooks = repos
+            .iter()
+            .find(|r| {
+                r["repo"].as_str() == Some("https://github.com/antonbabenko/pre-commit-terraform")
+            })
+            .expect("pre-commit-terraform repo");
+        let rev = hooks["rev"].as_str().expect("rev");
+        assert!(release_tag.is_match(rev), "rev {rev} is not a release tag");
+        let ids: Vec<&str> = hooks["hooks"]
+            .as_sequence()
+            .expect("hooks list")
+            .iter()
+            .map(|h| h["id"].as_str().expect("hook id"))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "terraform_fmt",
+                "terraform_validate",
+                "terraform_docs",
+                "terraform_tflint"
+            ]
+        );
+        assert!(yaml.contains("--args=--config=__GIT_WORKING_DIR__/.tflint.hcl"));
+
+        let tflint = text_of(&files, ".tflint.hcl");
+        let blocks = mobi_tui::render::docs::parse_file(&tflint);
+        let plugin = blocks
+            .iter()
+            .find(|b| b.kind == "plugin" && b.labels == ["terraform"])
+            .expect("plugin \"terraform\" block");
+        assert_eq!(plugin.attr("enabled"), Some("true"));
+        assert_eq!(plugin.attr("preset"), Some("\"recommended\""));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("tflint.tf"), &tflint).unwrap();
+        terraform_fmt_check(dir.path());
+    }
+}
