@@ -907,7 +907,8 @@ pub fn module_docs(files: &[(String, String)]) -> String {
     let mut outputs: Vec<(String, String)> = Vec::new();
     let mut required_core: Vec<String> = Vec::new();
     let mut required: BTreeMap<String, ProviderRequirement> = BTreeMap::new();
-    let mut raw_resources: Vec<(String, String, bool, String)> = Vec::new(); // type, name, managed, provider
+    // (type, name, managed, provider, provider alias)
+    let mut raw_resources: Vec<(String, String, bool, String, String)> = Vec::new();
     let mut module_calls: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut head = String::new();
 
@@ -1002,16 +1003,20 @@ pub fn module_docs(files: &[(String, String)]) -> String {
                         continue;
                     }
                     let ty = label(0);
-                    let provider = match b.attr("provider") {
-                        Some(p) => literal_string(p)
-                            .unwrap_or_else(|| p.to_string())
-                            .split('.')
-                            .next()
-                            .unwrap_or_default()
-                            .to_string(),
-                        None => ty.split('_').next().unwrap_or_default().to_string(),
+                    // `provider = aws.ident` (or the legacy quoted form) names provider and alias;
+                    // without it the provider is the type's prefix up to the first `_`.
+                    let (provider, alias) = match b.attr("provider") {
+                        Some(p) => {
+                            let p = literal_string(p).unwrap_or_else(|| p.to_string());
+                            let (n, a) = p.split_once('.').unwrap_or((&p, ""));
+                            (n.to_string(), a.to_string())
+                        }
+                        None => (
+                            ty.split('_').next().unwrap_or_default().to_string(),
+                            String::new(),
+                        ),
                     };
-                    raw_resources.push((ty, label(1), kind == "resource", provider));
+                    raw_resources.push((ty, label(1), kind == "resource", provider, alias));
                 }
                 "module" => {
                     if ignored(b.line) {
@@ -1040,12 +1045,12 @@ pub fn module_docs(files: &[(String, String)]) -> String {
 
     // Resources and the providers they use (a provider no resource uses is not listed).
     let mut resources: BTreeMap<String, Resource> = BTreeMap::new();
-    let mut providers: BTreeMap<String, String> = BTreeMap::new();
-    for (ty, name, managed, provider) in raw_resources {
+    let mut providers: BTreeMap<(String, String), String> = BTreeMap::new();
+    for (ty, name, managed, provider, alias) in raw_resources {
         let req = required.get(&provider);
         let constraints = req.map(|r| r.versions.clone()).unwrap_or_default();
         providers
-            .entry(provider.clone())
+            .entry((provider.clone(), alias))
             .or_insert_with(|| constraints.join(" "));
         let source = match req {
             Some(r) if !r.source.is_empty() => r.source.clone(),
@@ -1124,7 +1129,14 @@ pub fn module_docs(files: &[(String, String)]) -> String {
         "| Name | Version |\n| ---- | ------- |",
         providers
             .iter()
-            .map(|(n, v)| format!("| {} | {} |", anchor("provider", n), or_na(v)))
+            .map(|((n, alias), v)| {
+                let full = if alias.is_empty() {
+                    n.clone()
+                } else {
+                    format!("{n}.{alias}")
+                };
+                format!("| {} | {} |", anchor("provider", &full), or_na(v))
+            })
             .collect(),
     ));
     sections.push(table(

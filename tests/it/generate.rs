@@ -1352,3 +1352,20 @@ fn pre_commit_and_tflint_configs_are_rendered_for_every_preset_and_parse() {
         terraform_fmt_check(dir.path());
     }
 }
+
+/// terraform-docs' own example module against the output terraform-docs v0.24.0 published for it
+/// (tests/fixtures/tfdocs/upstream-examples, provenance in tests/fixtures/tfdocs/README.md): real
+/// tool output, not our reading of its source.
+#[test]
+fn terraform_docs_own_example_renders_to_its_published_output() {
+    let dir = repo().join("tests/fixtures/tfdocs/upstream-examples");
+    let expected = std::fs::read_to_string(dir.join("content.expected.md")).unwrap();
+    let got = mobi_tui::render::docs::module_docs(&tf_files_of(&dir));
+    if got != expected {
+        let diff = similar::TextDiff::from_lines(&expected, &got);
+        panic!(
+            "differs from terraform-docs' published output (- expected, + ours):\n{}",
+            diff.unified_diff()
+        );
+    }
+}
