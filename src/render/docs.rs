@@ -10,7 +10,9 @@
 //! `template/anchor.go`, `format/util.go`, `format/templates/markdown_table_*.tmpl`), limited to
 //! what our modules use: variables, outputs, resources and data sources, `required_version` and
 //! `required_providers`, module calls, a `/** … */` header at the top of `main.tf`, and comments
-//! as descriptions / `terraform-docs-ignore`. No lock file is read: module folders have none.
+//! as descriptions / `terraform-docs-ignore`. No lock file is read (module folders have none in
+//! the generated tree, and the shipped pre-commit hook passes `--lockfile=false` so one left by
+//! `terraform init` does not change the Providers table).
 //!
 //! The HCL reader is deliberately small: it finds top-level blocks and their attributes with the
 //! raw source of each expression (terraform-docs prints a variable's `type` as written), and

@@ -1338,6 +1338,19 @@ fn pre_commit_and_tflint_configs_are_rendered_for_every_preset_and_parse() {
             ]
         );
         assert!(yaml.contains("--args=--config=__GIT_WORKING_DIR__/.tflint.hcl"));
+        // Our READMEs never read a lock file; the hook must not either (validate leaves one).
+        let docs_hook = hooks["hooks"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"].as_str() == Some("terraform_docs"))
+            .unwrap();
+        assert!(
+            docs_hook["args"].as_sequence().is_some_and(|a| a
+                .iter()
+                .any(|x| x.as_str() == Some("--args=--lockfile=false"))),
+            "terraform_docs hook reads lock files: {yaml}"
+        );
 
         let tflint = text_of(&files, ".tflint.hcl");
         let blocks = mobi_tui::render::docs::parse_file(&tflint);
