@@ -4,7 +4,8 @@
 //! ([`writer`]). Templates live under `templates/` laid out as they are written:
 //! - `infra/terraform/modules/**`: copied verbatim. Modules are env-agnostic, so they are
 //!   byte-identical whatever preset renders them and two envs share one `modules/`. Each module's
-//!   README gets its inputs/outputs table generated from its own `variables.tf` / `outputs.tf`.
+//!   README gets the block terraform-docs would write for the module (see [`docs`]), so the
+//!   pre-commit `terraform_docs` hook of the generated repository leaves it unchanged.
 //! - `infra/terraform/envs/*.tera`: rendered once per env into `infra/terraform/envs/<env>/`.
 //! - any other `*.tera`: rendered in place (minus the suffix); other files copied verbatim.
 //! - the root `.gitignore` is merged, never replaced (see [`writer`]).
@@ -140,14 +141,18 @@ pub fn render_tree(preset: &Preset) -> Result<Vec<RenderedFile>, RenderError> {
     for (path, bytes) in &verbatim {
         let contents = match path.strip_suffix("/README.md") {
             Some(dir) if dir.starts_with("infra/terraform/modules/") => {
-                let read = |f: &str| {
-                    verbatim
-                        .get(&format!("{dir}/{f}"))
-                        .map(|b| String::from_utf8_lossy(b).into_owned())
-                        .unwrap_or_default()
-                };
-                let tables = docs::tables(&read("variables.tf"), &read("outputs.tf"));
-                docs::fill_readme(&utf8(path, bytes)?, &tables).into_bytes()
+                // Every `.tf` file directly in the module folder, as terraform-docs reads it.
+                let prefix = format!("{dir}/");
+                let tf_files: Vec<(String, String)> = verbatim
+                    .iter()
+                    .filter_map(|(p, b)| {
+                        let name = p.strip_prefix(&prefix)?;
+                        (name.ends_with(".tf") && !name.contains('/'))
+                            .then(|| (name.to_string(), String::from_utf8_lossy(b).into_owned()))
+                    })
+                    .collect();
+                let content = docs::module_docs(&tf_files);
+                docs::fill_readme(&utf8(path, bytes)?, &content).into_bytes()
             }
             _ => bytes.to_vec(),
         };
