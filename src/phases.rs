@@ -81,7 +81,7 @@ pub static PHASES: [Phase; 14] = [
     Phase {
         number: 1,
         title: "Repository & Terraform layout",
-        purpose: "Write the Terraform tree (envs/<env>, modules/*) from the preset.",
+        purpose: "Write the Terraform tree (`envs/<env>`, `modules/*`) from the preset.",
         module: None,
         steps: &[StepKind::WriteTree],
         // The engine refreshes the tree at the start of every run (it is idempotent), so a
@@ -192,7 +192,7 @@ pub static PHASES: [Phase; 14] = [
     Phase {
         number: 14,
         title: "Final verification",
-        purpose: "Smoke checks against the running platform.",
+        purpose: "Smoke checks against the running platform (`mobi-tui smoke`); in the sandbox every check is `skipped (sandbox)`.",
         module: None,
         steps: &[StepKind::SmokeChecks],
         preset_sections: &["smoke"],
@@ -207,6 +207,46 @@ pub fn phase(n: u8) -> Option<&'static Phase> {
 /// Number of phases, for range checks of `--from/--to`.
 pub const PHASE_COUNT: u8 = 14;
 
+/// Markers around the generated phase table in `README.md` and `docs/headless.md`.
+pub const TABLE_BEGIN: &str = "<!-- phases:begin (generated from src/phases.rs; do not edit) -->";
+pub const TABLE_END: &str = "<!-- phases:end -->";
+
+/// The phase table of the docs, from [`PHASES`]: number, title, `-target`, steps, purpose.
+/// Why generated: the docs once said phase 14 was "not available" long after it was wired;
+/// a test compares the docs with this, so they cannot drift again.
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| # | phase | target | steps | what it does |\n|---|---|---|---|---|\n");
+    for p in &PHASES {
+        let target = p
+            .target()
+            .map(|t| format!("`{t}`"))
+            .unwrap_or_else(|| "—".into());
+        let steps: Vec<String> = p.steps.iter().map(|s| format!("`{}`", s.name())).collect();
+        out.push_str(&format!(
+            "| {} | {} | {target} | {} | {} |\n",
+            p.number,
+            p.title,
+            steps.join(", "),
+            p.purpose
+        ));
+    }
+    out
+}
+
+/// `doc` with the text between the markers replaced by [`markdown_table`]; `None` when the
+/// markers are missing.
+pub fn with_generated_table(doc: &str) -> Option<String> {
+    let begin = doc.find(TABLE_BEGIN)? + TABLE_BEGIN.len();
+    let end = begin + doc[begin..].find(TABLE_END)?;
+    Some(format!(
+        "{}\n{}{}",
+        &doc[..begin],
+        markdown_table(),
+        &doc[end..]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +257,29 @@ mod tests {
             assert_eq!(usize::from(p.number), i + 1);
         }
         assert_eq!(PHASES.len(), usize::from(PHASE_COUNT));
+    }
+
+    /// The README's and docs/headless.md's phase tables are `markdown_table()`.
+    /// `MOBI_UPDATE_DOCS=1 cargo test --lib phases` rewrites them.
+    #[test]
+    fn docs_phase_tables_match_the_definition() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for rel in ["README.md", "docs/headless.md"] {
+            let path = root.join(rel);
+            let doc = std::fs::read_to_string(&path).unwrap_or_default();
+            let want = with_generated_table(&doc)
+                .unwrap_or_else(|| panic!("{rel}: no {TABLE_BEGIN} … {TABLE_END} markers"));
+            if want != doc && std::env::var_os("MOBI_UPDATE_DOCS").is_some() {
+                std::fs::write(&path, &want).unwrap_or_else(|e| panic!("{rel}: {e}"));
+                continue;
+            }
+            assert!(
+                want == doc,
+                "{rel}: the phase table differs from src/phases.rs; rerun with MOBI_UPDATE_DOCS=1. Expected:\n{}",
+                markdown_table()
+            );
+        }
+        assert!(markdown_table().contains("| 14 | Final verification | — | `smoke_checks` |"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod fidelity;
 mod generate;
+mod live;
 mod presets;
 mod run_lock;
 mod sandbox_tree;

@@ -847,25 +847,21 @@ fn random_keys_never_crash() {
 // ---------------------------------------------------------------------------------------------
 // End to end: the real binary in tmux.
 
-struct Tmux {
+pub(super) struct Tmux {
     name: String,
 }
 
 impl Tmux {
     fn start(cmd: &str) -> Self {
+        Self::start_sized(cmd, 120, 40)
+    }
+
+    /// A detached session of `w`×`h` running `cmd` (shared with the live-view tests).
+    pub(super) fn start_sized(cmd: &str, w: u16, h: u16) -> Self {
+        let (w, h) = (w.to_string(), h.to_string());
         let name = format!("mobi-e2e-{}-{}", std::process::id(), rand_suffix());
         let ok = Proc::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &name,
-                "-x",
-                "120",
-                "-y",
-                "40",
-                cmd,
-            ])
+            .args(["new-session", "-d", "-s", &name, "-x", &w, "-y", &h, cmd])
             .status()
             .expect("tmux is installed");
         assert!(ok.success());
@@ -880,7 +876,7 @@ impl Tmux {
         std::thread::sleep(Duration::from_millis(150));
     }
 
-    fn capture(&self) -> String {
+    pub(super) fn capture(&self) -> String {
         let o = Proc::new("tmux")
             .args(["capture-pane", "-p", "-t", &self.name])
             .output()
@@ -901,7 +897,12 @@ impl Tmux {
         self.wait_until_within(Duration::from_secs(120), what, ok)
     }
 
-    fn wait_until_within(&self, limit: Duration, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pub(super) fn wait_until_within(
+        &self,
+        limit: Duration,
+        what: &str,
+        ok: impl Fn(&str) -> bool,
+    ) -> String {
         let start = Instant::now();
         loop {
             let s = self.capture();
