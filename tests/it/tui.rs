@@ -393,6 +393,16 @@ fn review_is_computed_from_the_writer() {
     assert!(r.entries[0].path.ends_with("presets/dev.toml"));
     assert_eq!(r.entries[0].action, FileAction::Create);
     assert!(r.entries[0].diff.contains("+region = \"fr-par\""));
+    // Diff headers are relative to the repository, never `b//tmp/…`.
+    assert!(
+        r.entries[0].diff.contains("+++ b/presets/dev.toml\n"),
+        "{}",
+        r.entries[0].diff
+    );
+    assert!(
+        r.entries.iter().all(|e| !e.diff.contains("b//")),
+        "an absolute path in a diff header"
+    );
     assert!(r.entries.iter().any(|e| e.path == ".gitignore"));
     // Save writes both; a second review then shows nothing to change.
     let msg = mobi_tui::tui::save(&app, &app.built, false).expect("save");
