@@ -81,7 +81,7 @@ pub static PHASES: [Phase; 14] = [
     Phase {
         number: 1,
         title: "Repository & Terraform layout",
-        purpose: "Write the Terraform tree (`envs/<env>`, `modules/*`) from the preset.",
+        purpose: "Write the Terraform tree (envs/<env>, modules/*) from the preset.",
         module: None,
         steps: &[StepKind::WriteTree],
         // The engine refreshes the tree at the start of every run (it is idempotent), so a
@@ -192,7 +192,7 @@ pub static PHASES: [Phase; 14] = [
     Phase {
         number: 14,
         title: "Final verification",
-        purpose: "Smoke checks against the running platform (`mobi-tui smoke`); in the sandbox the Postgres and Redis checks run against its local servers and the cluster checks are `skipped` (no Kubernetes in the sandbox).",
+        purpose: "Smoke checks against the running platform.",
         module: None,
         steps: &[StepKind::SmokeChecks],
         preset_sections: &["smoke"],
@@ -564,7 +564,8 @@ pub fn markdown_table() -> String {
             p.number,
             p.title,
             steps.join(", "),
-            p.purpose
+            // `<env>` would be an HTML tag to a Markdown renderer.
+            p.purpose.replace('<', "&lt;").replace('>', "&gt;")
         ));
     }
     out

@@ -81,6 +81,24 @@ struct Fixture {
 }
 
 impl Fixture {
+    /// The mobi-tui binary itself (not the in-process child): for checks of the exact bytes of
+    /// stdout, which the test harness would add its own lines to.
+    fn binary(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_mobi-tui"));
+        c.args(["--preset", &self.preset().display().to_string()])
+            .args(["--out", &self.out().display().to_string(), "--keep-tree"])
+            .args(args)
+            .env("MOBI_TERRAFORM", &self.tf)
+            .env("TF_CLI_CONFIG_FILE", self.out().join("tfrc"))
+            .env("CHECKPOINT_DISABLE", "1")
+            .env_remove("CI")
+            .stdin(Stdio::null());
+        for v in mobi_tui::engine::CREDENTIAL_VARS {
+            c.env_remove(v);
+        }
+        c
+    }
+
     fn new() -> Self {
         let tf = terraform_bin();
         let dir = tempfile::tempdir().expect("tempdir");
@@ -599,6 +617,53 @@ fn missing_credentials_stop_before_phase_2() {
         assert!(msg.contains(v), "{msg}");
     }
     assert!(msg.contains("--sandbox"), "{msg}");
+}
+
+#[test]
+fn the_json_stream_starts_with_its_version_and_a_plain_run_names_its_log() {
+    let fx = Fixture::new();
+    let out = fx.command(&["--json"], false).output().expect("run");
+    let ev = json_lines(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(ev[0]["type"], "version", "{:?}", ev.first());
+    assert_eq!(ev[0]["format"], mobi_tui::headless::JSON_FORMAT);
+    let format = ev[0]["format"].as_str().unwrap_or_default();
+    assert!(
+        format.split('.').count() == 2 && format.split('.').all(|n| n.parse::<u32>().is_ok()),
+        "not major.minor: {format}"
+    );
+    assert_eq!(ev[1]["type"], "run_start");
+    // Plain lines, even with colour forced, carry no escape with --color never; the last line
+    // names the log, which holds the same run.
+    let out = fx
+        .binary(&["--color", "never"])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .expect("run");
+    assert!(!out.stdout.contains(&0x1b));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let log = text
+        .lines()
+        .last()
+        .and_then(|l| l.strip_prefix("log: "))
+        .unwrap_or_else(|| panic!("no log line at the end:\n{text}"));
+    let logged = std::fs::read_to_string(log).expect("the log exists");
+    assert!(logged.contains("phase 1/14"), "{logged}");
+    // With CLICOLOR_FORCE and no flag, a pipe gets colour.
+    let out = fx
+        .binary(&[])
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run");
+    assert!(out.stdout.contains(&0x1b), "CLICOLOR_FORCE did not colour");
+    // NO_COLOR beats CLICOLOR_FORCE.
+    let out = fx
+        .binary(&[])
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run");
+    assert!(!out.stdout.contains(&0x1b), "NO_COLOR did not win");
 }
 
 #[test]

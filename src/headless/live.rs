@@ -496,7 +496,7 @@ impl LiveView {
             (State::Done(s), None) => phase_word(s).to_string(),
             (State::Waiting, _) => "waiting".into(),
             (State::NotInRun, Some(reason)) => reason.clone(),
-            (State::NotInRun, None) => "not in this run".into(),
+            (State::NotInRun, None) => "not in run".into(),
         };
         let title = format!("{:<TITLE_WIDTH$}", fit(r.title, TITLE_WIDTH));
         let left = format!("{glyph} {:>2} ", r.number);
@@ -1075,7 +1075,7 @@ mod tests {
             .lines()
             .find(|l| l.contains("Backend"))
             .unwrap_or_default();
-        assert!(line.contains("not in this run"), "{s}");
+        assert!(line.contains("not in run"), "{s}");
         let line = s
             .lines()
             .find(|l| l.contains("PostgreSQL"))

@@ -190,15 +190,24 @@ pub fn unified_diff(p: &PlannedWrite) -> String {
         .unwrap_or_default();
     let new = String::from_utf8_lossy(&p.new);
     let path = p.path.display();
+    // git's `a/`/`b/` prefixes go before repository-relative paths; an absolute path (a preset
+    // saved outside the output directory) stays as it is rather than becoming `b//tmp/…`.
+    let side = |prefix: &str| {
+        if p.path.is_absolute() {
+            path.to_string()
+        } else {
+            format!("{prefix}/{path}")
+        }
+    };
     let a = if p.old.is_some() {
-        format!("a/{path}")
+        side("a")
     } else {
         "/dev/null".into()
     };
     similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
         .unified_diff()
         .context_radius(3)
-        .header(&a, &format!("b/{path}"))
+        .header(&a, &side("b"))
         .to_string()
 }
 

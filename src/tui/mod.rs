@@ -525,7 +525,11 @@ pub fn prepare_review(app: &App, p: &Preset) -> Result<Review, String> {
         Some(_) => writer::FileAction::Update,
     };
     let preset_write = writer::PlannedWrite {
-        path: save_path.clone(),
+        // Diff headers name the file as the repository does (`b/presets/dev.toml`).
+        path: save_path
+            .strip_prefix(out)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| save_path.clone()),
         action,
         old,
         new,

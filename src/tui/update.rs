@@ -118,6 +118,8 @@ fn update_inner(app: &mut App, action: Action) -> Vec<Command> {
         // Handled by `update` before it gets here.
         Action::ImpactReady { .. } => Vec::new(),
         Action::ReviewReady(Ok(r)) => {
+            // "comparing with the files on disk…" is over: the review says what it found.
+            app.status.clear();
             app.review = Some(r);
             app.screen = Screen::Review;
             Vec::new()
@@ -539,11 +541,41 @@ fn on_editing(app: &mut App, cmd: Cmd) -> Vec<Command> {
 fn commit_rename(app: &mut App) {
     if let Some(FieldRef::Worker { slot, field }) = app.focused() {
         if field == crate::questions::WorkerField::Name {
+            follow_name(app, slot);
             if let Some(w) = app.workers.get(slot) {
                 app.status = format!("worker {} named", w.name);
             }
         }
     }
+}
+
+/// A worker still on the defaults `new_worker` gave its old name (a newly added `worker1`, say)
+/// takes the new name's defaults for its image and stream, so `audio` pulls `worker-audio`
+/// instead of `worker-worker1`. A value the user typed is kept.
+fn follow_name(app: &mut App, slot: usize) {
+    use crate::questions::{new_worker, WorkerField};
+    let Some(w) = app.workers.get_mut(slot) else {
+        return;
+    };
+    let prefix = new_worker("").image;
+    let Some(old) = w.base.image.strip_prefix(&prefix).map(str::to_string) else {
+        return;
+    };
+    if old == w.name || new_worker(&old) != w.base {
+        return;
+    }
+    let fresh = new_worker(&w.name);
+    for f in [WorkerField::Image, WorkerField::Stream] {
+        let was = f.get(&old, &w.base);
+        let now = f.get(&w.name, &fresh);
+        if let Some(t) = w.text_mut(f) {
+            if *t == was {
+                *t = now;
+            }
+        }
+    }
+    w.base = fresh;
+    app.recompute();
 }
 
 fn on_wizard(app: &mut App, cmd: Cmd) -> Vec<Command> {

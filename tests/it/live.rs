@@ -97,13 +97,14 @@ fn readme_command_1_live_in_a_terminal_and_plain_in_a_file() {
     );
 
     // 80×24: while it runs, the running phase has its row (spinner, title, step).
-    let s = t80.wait_until_within(long, "a running phase at 80x24", |s| {
-        s.lines()
-            .any(|l| running_row(l) && (l.contains("plan") || l.contains("apply")))
+    let s = t80.wait_until_within(long, "phase 3 running at 80x24", |s| {
+        s.lines().any(|l| {
+            running_row(l) && l.contains("Network") && (l.contains("plan") || l.contains("apply"))
+        })
     });
     assert!(
         s.lines()
-            .any(|l| l.contains("Final verification") && l.contains("waiting")),
+            .any(|l| l.contains("PostgreSQL") && l.contains("waiting")),
         "the phases to come are not listed:\n{s}"
     );
     assert!(
@@ -137,7 +138,7 @@ fn readme_command_1_live_in_a_terminal_and_plain_in_a_file() {
     assert!(s.contains("5 ok, 0 failed"), "no summary at 80x24:\n{s}");
     assert!(
         s.lines()
-            .any(|l| l.contains("Final verification") && l.contains("not in this run")),
+            .any(|l| l.contains("Final verification") && l.contains("not in run")),
         "{s}"
     );
     assert!(s.contains("log: "), "{s}");

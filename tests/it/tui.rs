@@ -168,6 +168,55 @@ fn wizard_workers_edit_add_rename_remove() {
 }
 
 #[test]
+fn a_new_workers_image_and_stream_follow_the_name_it_is_given() {
+    let mut app = new_app();
+    key(&mut app, KeyCode::Char('a'));
+    ctrl(&mut app, 'u');
+    keys(&mut app, "audio");
+    key(&mut app, KeyCode::Enter);
+    let w = &app.built.workers["audio"];
+    assert_eq!(w.image, "rg.fr-par.scw.cloud/mobi/worker-audio");
+    assert_eq!(w.stream, "media.audio");
+    // A value typed by the user is kept through a later rename.
+    app.focus = app
+        .fields(9)
+        .iter()
+        .rposition(|f| app.prompt(*f) == "Image")
+        .expect("image");
+    retype(&mut app, "rg.fr-par.scw.cloud/mobi/sound");
+    key(&mut app, KeyCode::Enter);
+    app.focus = app
+        .fields(9)
+        .iter()
+        .rposition(|f| app.prompt(*f) == "Worker name")
+        .expect("name");
+    retype(&mut app, "sound");
+    key(&mut app, KeyCode::Enter);
+    let w = &app.built.workers["sound"];
+    assert_eq!(w.image, "rg.fr-par.scw.cloud/mobi/sound");
+    assert_eq!(w.stream, "media.sound");
+    // The preset's workers are untouched.
+    assert_eq!(
+        app.built.workers["dpod"].image,
+        new_app().built.workers["dpod"].image
+    );
+}
+
+#[test]
+fn the_review_clears_its_comparing_message() {
+    let mut app = new_app();
+    let cmds = key(&mut app, KeyCode::Char('r'));
+    assert!(matches!(&cmds[..], [Command::PrepareReview(_)]), "{cmds:?}");
+    assert!(app.status.contains("comparing"), "{}", app.status);
+    let r = review_app().review.expect("review");
+    update(&mut app, Action::ReviewReady(Ok(r)));
+    assert!(!app.status.contains("comparing"), "{}", app.status);
+    snap("review_opened", &app);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.status.contains("comparing"), "{}", app.status);
+}
+
+#[test]
 fn wizard_editing_and_secret_masked() {
     let mut app = new_app();
     focus_field(&mut app, 2, "Scaleway secret key");
@@ -344,6 +393,16 @@ fn review_is_computed_from_the_writer() {
     assert!(r.entries[0].path.ends_with("presets/dev.toml"));
     assert_eq!(r.entries[0].action, FileAction::Create);
     assert!(r.entries[0].diff.contains("+region = \"fr-par\""));
+    // Diff headers are relative to the repository, never `b//tmp/…`.
+    assert!(
+        r.entries[0].diff.contains("+++ b/presets/dev.toml\n"),
+        "{}",
+        r.entries[0].diff
+    );
+    assert!(
+        r.entries.iter().all(|e| !e.diff.contains("b//")),
+        "an absolute path in a diff header"
+    );
     assert!(r.entries.iter().any(|e| e.path == ".gitignore"));
     // Save writes both; a second review then shows nothing to change.
     let msg = mobi_tui::tui::save(&app, &app.built, false).expect("save");
