@@ -13,7 +13,11 @@ bin=${MOBI_BIN:-$PWD/target/release/mobi-tui}
 runs=3
 [ "${1:-}" = "--runs" ] && runs=$2
 work=$(mktemp -d)
-cleanup() { "$bin" sandbox stop --out "$work/on" >/dev/null 2>&1 || true; rm -rf "$work"; }
+# --sandbox-reset stops the servers and removes their data (under /var/tmp/mobi-tui-sandbox/).
+cleanup() {
+  "$bin" --preset presets/dev.toml --out "$work/on" --sandbox --sandbox-reset --to 2 >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 export CHECKPOINT_DISABLE=1
 export SCW_DEFAULT_ORGANIZATION_ID=${SCW_DEFAULT_ORGANIZATION_ID:-11111111-1111-4111-8111-111111111111}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests start for real: terraform must already be on PATH; tmux drives the
+# Installs what the tests start for real (and what the sandbox's data plane runs for README
+# command 1: PostgreSQL's initdb/pg_ctl, redis-server with TLS): terraform must already be on PATH; tmux drives the
 # TUI end-to-end tests; for the smoke-check tests (tests/checks.rs): PostgreSQL (server and
 # client: initdb, pg_ctl, pg_isready, psql), Redis (redis-server, redis-cli), netcat for the
 # worker reachability probe, moto's S3-compatible server (Python), and actionlint for the

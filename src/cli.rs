@@ -164,6 +164,7 @@ pub fn wiring(args: &RunArgs) -> Wiring {
         reset: false,
         latency: args.sandbox_latency.unwrap_or_default(),
         provider_binary: None,
+        data_plane: crate::sandbox::services::enabled_by_user(),
     };
     // Reset once per run, not at every prepare (the engine prepares again after phase 1).
     let reset_pending = std::sync::atomic::AtomicBool::new(args.sandbox_reset);

@@ -5,7 +5,8 @@
 //! - [`render`]: the Terraform tree rendered from templates embedded in the binary, and the writer
 //!   (atomic writes, a manifest of generated files so user edits are never overwritten);
 //! - [`sandbox`]: stand-in Terraform providers serving the real schemas, and the scratch workspace
-//!   that lets the real `terraform` binary validate, plan and apply offline;
+//!   that lets the real `terraform` binary validate, plan and apply offline, with real local
+//!   PostgreSQL and Redis servers behind the data resources (`sandbox::services`);
 //! - [`terraform`]: the `terraform` child process, its `-json` event stream, signal forwarding;
 //! - [`questions`]: each wizard question defined once (prompt, help, rule, preset key);
 //! - [`phases`] / [`engine`]: the 14 phases as data, and the decisions of what runs next;

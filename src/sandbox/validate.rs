@@ -150,6 +150,7 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<bool> {
             reset: args.sandbox_reset,
             latency: args.sandbox_latency.unwrap_or_default(),
             provider_binary: None,
+            data_plane: false,
         };
         let ws = Workspace::prepare(&args.out, &env, &opts)?;
         Site {

@@ -41,6 +41,10 @@ pub struct WorkspaceOptions {
     /// The mobi-tui binary the mirror links to; `None` means `current_exe()`. Tests set it,
     /// because their own executable is the test harness, not mobi-tui.
     pub provider_binary: Option<PathBuf>,
+    /// Start real local servers behind the data resources (see [`super::services`]). Runs of
+    /// the CLI and the wizard turn it on; code driving a workspace directly (validate, tests)
+    /// gets the stand-ins' fake endpoints and leaves no daemon behind.
+    pub data_plane: bool,
 }
 
 /// A prepared sandbox workspace for one environment.
@@ -52,6 +56,7 @@ pub struct Workspace {
     state: PathBuf,
     cli_config: PathBuf,
     latency: Duration,
+    data_plane: bool,
     /// `DIR/.mobi/sandbox/<env>`: state, the cluster's objects, the providers' check counts.
     env_root: PathBuf,
 }
@@ -150,6 +155,7 @@ impl Workspace {
             state,
             cli_config,
             latency: opts.latency,
+            data_plane: opts.data_plane,
             env_root,
         })
     }
@@ -249,6 +255,10 @@ impl Workspace {
             ("TF_IN_AUTOMATION".to_owned(), "1".to_owned()),
             ("TF_INPUT".to_owned(), "0".to_owned()),
             (LATENCY_ENV.to_owned(), self.latency.as_millis().to_string()),
+            (
+                super::services::DATA_PLANE_ENV.to_owned(),
+                if self.data_plane { "1" } else { "0" }.to_owned(),
+            ),
             (
                 super::cluster::SANDBOX_DIR_ENV.to_owned(),
                 self.env_root.to_string_lossy().into_owned(),

@@ -100,8 +100,15 @@ pub enum Health {
     Missing(String),
 }
 
-/// Set to `0` to run the sandbox without its data plane.
+/// `1` in the provider processes' environment when the data plane is on. Runs turn it on
+/// unless the user's environment sets it to `0` ([`enabled_by_user`]).
 pub const DATA_PLANE_ENV: &str = "MOBI_SANDBOX_DATA_PLANE";
+
+/// Whether a CLI or wizard run uses the data plane: yes unless `MOBI_SANDBOX_DATA_PLANE=0`
+/// (scripts/bench-data-plane.sh compares the two).
+pub fn enabled_by_user() -> bool {
+    !std::env::var(DATA_PLANE_ENV).is_ok_and(|v| matches!(v.as_str(), "0" | "off" | "false"))
+}
 
 /// What [`Services::revive`] found: each record and whether it runs now (else why not).
 pub type Revived = Vec<(Record, Result<(), String>)>;
@@ -229,12 +236,11 @@ impl Services {
         }
     }
 
-    /// The env's services when the workspace named its sandbox folder (provider processes),
-    /// unless `MOBI_SANDBOX_DATA_PLANE=0` turns the data plane off (the stand-ins then report
-    /// fake endpoints, as before it existed; scripts/bench-data-plane.sh compares the two).
+    /// The env's services when the workspace named its sandbox folder and turned the data
+    /// plane on (`MOBI_SANDBOX_DATA_PLANE=1`, provider processes); otherwise the stand-ins report
+    /// fake endpoints, as before the data plane existed.
     pub fn from_env() -> Option<Services> {
-        if std::env::var(DATA_PLANE_ENV).is_ok_and(|v| matches!(v.as_str(), "0" | "off" | "false"))
-        {
+        if std::env::var(DATA_PLANE_ENV).ok().as_deref() != Some("1") {
             return None;
         }
         Some(Services::at(&super::cluster::sandbox_dir_from_env()?))

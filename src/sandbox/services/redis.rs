@@ -111,10 +111,18 @@ pub fn start(r: &Record) -> Result<(), ServiceError> {
         what: format!("start of {}", r.name),
         detail,
     })?;
+    // A killed server leaves its pidfile; the new one writes its own only after it listens, so
+    // a stale file would make a running server look stopped.
+    let _ = std::fs::remove_file(pid_path(r));
     let mut c = std::process::Command::new(bin);
     c.arg(conf_path(r));
     super::run(c, &format!("redis-server ({})", r.name))?;
-    if super::wait_listening(r.port, std::time::Duration::from_secs(10)) {
+    let start = std::time::Instant::now();
+    let limit = std::time::Duration::from_secs(10);
+    while start.elapsed() < limit && !matches!(health(r), Health::Running { .. }) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    if super::wait_listening(r.port, limit) && matches!(health(r), Health::Running { .. }) {
         Ok(())
     } else {
         let log = std::fs::read_to_string(r.data_dir.join("redis.log")).unwrap_or_default();
