@@ -6,4 +6,5 @@ mod presets;
 mod run_lock;
 mod sandbox_tree;
 mod support;
+mod terraform_bin;
 mod tui;
