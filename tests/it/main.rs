@@ -1,5 +1,6 @@
 //! One integration test binary (one link of the library), with a module per area.
 
+mod completions;
 mod fidelity;
 mod generate;
 mod presets;
