@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory as _, Parser, Subcommand};
 
 use crate::engine::{BoxError, WorkspaceDirs};
 use crate::headless::{self, doctor::DoctorArgs, RunArgs, Wiring};
@@ -52,6 +52,14 @@ pub enum Command {
     Impact(headless::impact::ImpactArgs),
     /// Show, start or stop the sandbox's local services (PostgreSQL, Redis) of each env.
     Sandbox(crate::sandbox::services::cli::SandboxArgs),
+    /// Print the shell completion script for SHELL to stdout
+    /// (e.g. `mobi-tui completions bash > ~/.local/share/bash-completion/completions/mobi-tui`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout (e.g. `mobi-tui man > mobi-tui.1`).
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +136,13 @@ where
         Some(Command::Bootstrap(args)) => Ok(headless::bootstrap::main(args)),
         Some(Command::Impact(args)) => Ok(headless::impact::main(args)),
         Some(Command::Sandbox(args)) => Ok(crate::sandbox::services::cli::main(args)),
+        Some(Command::Completions { shell }) => print_to_stdout("completions", |out| {
+            clap_complete::generate(shell, &mut Cli::command(), "mobi-tui", out);
+            Ok(())
+        }),
+        Some(Command::Man) => print_to_stdout("man page", |out| {
+            clap_mangen::Man::new(Cli::command()).render(out)
+        }),
         None if cli.run.preset.is_some() => {
             let wiring = wiring(&cli.run);
             Ok(headless::main(cli.run, wiring))
@@ -155,6 +170,23 @@ where
             f.code
         }
     }
+}
+
+/// Writes generated text (completions, the man page) to stdout; a failed write (a closed pipe)
+/// is one line and exit 1, not a panic.
+fn print_to_stdout(
+    what: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<u8, Failure> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .map(|()| EXIT_OK)
+        .map_err(|e| Failure {
+            code: EXIT_FAILED,
+            message: format!("cannot write the {what}: {e}"),
+        })
 }
 
 /// The engine's injection points: the real renderer (phase 1), the sandbox workspace and the

@@ -55,6 +55,10 @@ pub struct SmokeArgs {
     /// against its local servers, the cluster checks are skipped.
     #[arg(long)]
     pub sandbox: bool,
+    /// The terraform (or tofu) binary that reads the outputs; default: terraform, then tofu,
+    /// on PATH.
+    #[arg(long, value_name = "PATH", env = crate::terraform::TERRAFORM_BIN_ENV)]
+    pub terraform_bin: Option<PathBuf>,
 }
 
 /// Reads, parses and validates the preset with the one strict loader; the message names the
@@ -93,7 +97,13 @@ pub fn load_outputs(args: &SmokeArgs, preset: &Preset) -> Result<Outputs, SmokeE
             message: "no such directory (generate the tree first, or pass --outputs FILE)".into(),
         });
     }
-    let out = duct::cmd("terraform", ["output", "-json"])
+    let terraform = crate::terraform::find_binary(args.terraform_bin.as_deref()).map_err(|e| {
+        SmokeError::Terraform {
+            dir: shown.clone(),
+            message: e.to_string(),
+        }
+    })?;
+    let out = duct::cmd(&terraform, ["output", "-json"])
         .dir(&dir)
         .stdout_capture()
         .stderr_capture()

@@ -139,6 +139,12 @@ fn parse_at(buf: &[u8], depth: usize) -> Result<Option<(Resp, usize)>, String> {
     }
 }
 
+/// A reply that breaks RESP or its caps (carried inside an `io::Error`, told apart from TLS
+/// errors, which are `InvalidData` too).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ProtocolError(pub String);
+
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
@@ -182,7 +188,12 @@ impl RespConn {
                     return Ok(reply);
                 }
                 Ok(None) => {}
-                Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+                Err(e) => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        ProtocolError(e),
+                    ))
+                }
             }
             let mut chunk = [0u8; 4096];
             let n = self.io.read(&mut chunk).await?;
@@ -224,7 +235,7 @@ pub async fn ping(t: &RedisTarget) -> Result<String, ProbeError> {
     // A reply that breaks the protocol or its caps is not a transient failure: no retry.
     let io_err = |e: std::io::Error| {
         let msg = format!("{}:{} ({}): {e}", t.host, t.port, t.tls.label());
-        if e.kind() == std::io::ErrorKind::InvalidData {
+        if e.get_ref().is_some_and(|inner| inner.is::<ProtocolError>()) {
             ProbeError::fatal(msg)
         } else {
             ProbeError::retry(msg)

@@ -626,6 +626,8 @@ pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impac
                 reset: false,
                 latency: std::time::Duration::ZERO,
                 provider_binary: req.provider_binary.clone(),
+                // Only a plan runs here; the env's servers belong to the env's own runs.
+                data_plane: false,
             },
         )?;
         // The copy's backend points at the env's own sandbox state: the plan reads it (and

@@ -79,7 +79,14 @@ pub fn checks(
     out.push(
         match terraform::find_binary(args.terraform_bin.as_deref()) {
             Ok(bin) => match terraform::binary_version(&bin) {
-                Ok(v) => line(Outcome::Ok, "terraform", format!("{v} ({})", bin.display())),
+                Ok(v) => match terraform::check_min_version(&v) {
+                    Ok(()) => line(Outcome::Ok, "terraform", format!("{v} ({})", bin.display())),
+                    Err(why) => line(
+                        Outcome::Fail,
+                        "terraform",
+                        format!("{why} ({})", bin.display()),
+                    ),
+                },
                 Err(e) => line(Outcome::Fail, "terraform", e.to_string()),
             },
             Err(e) => line(Outcome::Fail, "terraform", e.to_string()),

@@ -32,6 +32,9 @@ pub struct ValidateArgs {
     /// Simulated duration of each sandbox apply (`250ms`, `1s`, `2m`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "sandbox")]
     pub sandbox_latency: Option<Duration>,
+    /// The terraform (or tofu) binary; default: terraform, then tofu, on PATH.
+    #[arg(long, value_name = "PATH", env = crate::terraform::TERRAFORM_BIN_ENV)]
+    pub terraform_bin: Option<PathBuf>,
 }
 
 /// Parses `250ms`, `1s`, `1.5s`, `2m`; a bare number is milliseconds.
@@ -54,15 +57,6 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         return Err(format!("{s:?} is not a duration"));
     }
     Ok(Duration::from_millis(ms.round() as u64))
-}
-
-/// The `terraform` binary: `MOBI_TERRAFORM` if set, else the first on `PATH`.
-pub fn terraform_binary() -> anyhow::Result<PathBuf> {
-    if let Some(p) = std::env::var_os("MOBI_TERRAFORM").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(p));
-    }
-    which::which("terraform")
-        .context("terraform not found on PATH (set MOBI_TERRAFORM to its path)")
 }
 
 fn preset_env(path: &Path) -> anyhow::Result<String> {
@@ -144,7 +138,8 @@ impl Site {
 
 fn validate(args: &ValidateArgs) -> anyhow::Result<bool> {
     let env = preset_env(&args.preset)?;
-    let terraform = terraform_binary()?;
+    // The one lookup every command uses: --terraform-bin, MOBI_TERRAFORM, then PATH.
+    let terraform = crate::terraform::find_binary(args.terraform_bin.as_deref())?;
     let site = if args.sandbox {
         let opts = WorkspaceOptions {
             reset: args.sandbox_reset,

@@ -52,6 +52,31 @@ pub fn find_binary(explicit: Option<&Path>) -> Result<PathBuf, TerraformError> {
         .map_err(|_| TerraformError::NotFound)
 }
 
+/// The oldest Terraform the generated tree and the runner are known to work with (`-json`
+/// streams of plan/apply with `ui` 1.2, `ephemeral` resources and write-only arguments the vendored
+/// schemas use): 1.11.
+pub const MIN_VERSION: (u64, u64) = (1, 11);
+
+/// Whether a `terraform_version` string (`1.11.4`, `1.12.0-beta1`) is at least [`MIN_VERSION`];
+/// `Err` says why not, naming both versions.
+pub fn check_min_version(version: &str) -> Result<(), String> {
+    let mut parts = version
+        .trim_start_matches('v')
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::parse::<u64>);
+    let (Some(Ok(major)), Some(Ok(minor))) = (parts.next(), parts.next()) else {
+        return Err(format!("cannot read the version {version:?}"));
+    };
+    if (major, minor) >= MIN_VERSION {
+        Ok(())
+    } else {
+        Err(format!(
+            "{version} is older than the minimum {}.{} (upgrade terraform)",
+            MIN_VERSION.0, MIN_VERSION.1
+        ))
+    }
+}
+
 /// `terraform version -json` through duct (blocking, short): the version string.
 pub fn binary_version(bin: &Path) -> Result<String, TerraformError> {
     let out = duct::cmd(bin, ["version", "-json"])
@@ -73,4 +98,19 @@ pub fn binary_version(bin: &Path) -> Result<String, TerraformError> {
         .and_then(|v| v.as_str())
         .unwrap_or("unknown")
         .to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimum_version() {
+        assert!(check_min_version("1.11.0").is_ok());
+        assert!(check_min_version("1.12.0-beta1").is_ok());
+        assert!(check_min_version("2.0.0").is_ok());
+        let e = check_min_version("1.5.7").unwrap_err();
+        assert!(e.contains("1.5.7") && e.contains("1.11"), "{e}");
+        assert!(check_min_version("unknown").is_err());
+    }
 }

@@ -1,5 +1,6 @@
 //! One integration test binary (one link of the library), with a module per area.
 
+mod completions;
 mod fidelity;
 mod generate;
 mod impact;
@@ -8,4 +9,5 @@ mod presets;
 mod run_lock;
 mod sandbox_tree;
 mod support;
+mod terraform_bin;
 mod tui;

@@ -911,20 +911,34 @@ pub(super) struct Tmux {
 }
 
 impl Tmux {
+    /// A detached session running `cmd`. Tried a few times: when another test's session was the
+    /// server's last one, the server may be exiting just as this one asks it for a session.
     fn start(cmd: &str) -> Self {
         Self::start_sized(cmd, 120, 40)
     }
 
-    /// A detached session of `w`×`h` running `cmd` (shared with the live-view tests).
+    /// A detached session of `w`×`h` running `cmd` (shared with the live-view tests), tried a few
+    /// times for the reason above.
     pub(super) fn start_sized(cmd: &str, w: u16, h: u16) -> Self {
         let (w, h) = (w.to_string(), h.to_string());
-        let name = format!("mobi-e2e-{}-{}", std::process::id(), rand_suffix());
-        let ok = Proc::new("tmux")
-            .args(["new-session", "-d", "-s", &name, "-x", &w, "-y", &h, cmd])
-            .status()
-            .expect("tmux is installed");
-        assert!(ok.success());
-        Tmux { name }
+        let mut last = String::new();
+        for attempt in 0..5 {
+            let name = format!(
+                "mobi-e2e-{}-{}-{attempt}",
+                std::process::id(),
+                rand_suffix()
+            );
+            let o = Proc::new("tmux")
+                .args(["new-session", "-d", "-s", &name, "-x", &w, "-y", &h, cmd])
+                .output()
+                .expect("tmux is installed");
+            if o.status.success() {
+                return Tmux { name };
+            }
+            last = String::from_utf8_lossy(&o.stderr).into_owned();
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("tmux new-session failed: {last}");
     }
 
     fn keys(&self, keys: &[&str]) {
