@@ -99,7 +99,12 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
     put_lines(f, area, [Line::from(spans)]);
 }
 
-/// The keys of the current context, short, then the last message.
+/// An information dialog (no question): its keys are Enter / Esc close, not yes / no.
+fn message_dialog(app: &App) -> bool {
+    matches!(app.overlay, Some(super::app::Overlay::Message { .. }))
+}
+
+/// The last message, then the keys of the current context, each hint whole.
 fn status_bar(app: &App, f: &mut Frame, area: Rect) {
     let ctx = context(app);
     let hints: &[(Cmd, &str)] = match ctx {
@@ -138,29 +143,42 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
         Ctx::Help | Ctx::Global => &[(Cmd::Back, "close")],
     };
     let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0usize;
     // The last message first: it is what the user is waiting to read.
     if !app.status.is_empty() {
         let room = usize::from(area.width / 2).max(20);
-        spans.push(Span::styled(
-            format!("{} ", truncate(&app.status, room)),
-            Style::default().fg(Color::Yellow),
-        ));
+        let text = format!("{} ", truncate(&app.status, room));
+        used += text.chars().count();
+        spans.push(Span::styled(text, Style::default().fg(Color::Yellow)));
     }
-    for (cmd, word) in hints {
-        if let Some(k) = first_key(ctx, *cmd) {
-            spans.push(Span::styled(
-                format!(" {k}"),
-                Style::default().fg(Color::Black).bg(Color::Gray),
-            ));
-            spans.push(Span::raw(format!(" {word} ")));
-        }
-    }
+    // The keys, as pairs that the bar shows whole or not at all: a hint cut in the middle
+    // (`C-` without its `s save`) reads as a different key.
+    let mut pairs: Vec<(String, &str)> = if message_dialog(app) {
+        // An information dialog closes on Enter or Esc (y and n do too): say what the dialog says.
+        vec![(" Enter".into(), "close"), (" Esc".into(), "close")]
+    } else {
+        hints
+            .iter()
+            .filter_map(|(cmd, word)| first_key(ctx, *cmd).map(|k| (format!(" {k}"), *word)))
+            .collect()
+    };
     if ctx != Ctx::Help && ctx != Ctx::Dialog {
+        pairs.push((" C-s".into(), "save"));
+    }
+    let width = usize::from(area.width);
+    for (key, word) in pairs {
+        let word = format!(" {word} ");
+        let w = key.chars().count() + word.chars().count();
+        // The trailing space may fall off the edge; the hint itself may not.
+        if used + w - 1 > width {
+            break;
+        }
+        used += w;
         spans.push(Span::styled(
-            " C-s",
+            key,
             Style::default().fg(Color::Black).bg(Color::Gray),
         ));
-        spans.push(Span::raw(" save "));
+        spans.push(Span::raw(word));
     }
     put_lines(f, area, [Line::from(spans)]);
 }
