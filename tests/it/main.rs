@@ -10,4 +10,5 @@ mod run_lock;
 mod sandbox_tree;
 mod support;
 mod terraform_bin;
+mod toolchain;
 mod tui;
