@@ -412,7 +412,7 @@ pub fn chart_version(v: &str) -> RuleResult {
 /// The provider validates `volume_size_in_gb` with `IntDivisibleBy(5)`.
 pub fn rdb_volume_size(v: u64) -> RuleResult {
     in_range(v, 5, 10_000, "a volume size in GB")?;
-    if v % 5 != 0 {
+    if !v.is_multiple_of(5) {
         return Err(format!(
             "expected a volume size in GB that is a multiple of 5 (the provider refuses others), got {v}"
         ));

@@ -876,12 +876,12 @@ fn random_keys_never_crash() {
         };
         for step in 0..3_000 {
             let r = rng.next();
-            let code = if r % 3 == 0 {
+            let code = if r.is_multiple_of(3) {
                 special[(r / 3) as usize % special.len()]
             } else {
                 KeyCode::Char(chars[(r / 3) as usize % chars.len()])
             };
-            let mods = if r % 41 == 0 {
+            let mods = if r.is_multiple_of(41) {
                 KeyModifiers::CONTROL
             } else {
                 KeyModifiers::NONE
