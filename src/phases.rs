@@ -225,19 +225,7 @@ pub struct KeyFeed {
 
 /// Modules that read `var.project_name` / `var.environment` (through `local.name_prefix`,
 /// `local.tags` or `part_of`): a rename reaches all of them.
-const ALL_MODULES: &[&str] = &[
-    "project",
-    "network",
-    "object_storage",
-    "postgres",
-    "redis",
-    "kubernetes_cluster",
-    "app_backend",
-    "app_workers",
-    "app_frontend",
-    "external_apis",
-    "observability",
-];
+const ALL_MODULES: &[&str] = crate::render::MODULES;
 
 const fn feed(
     key: &'static str,

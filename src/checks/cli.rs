@@ -196,10 +196,7 @@ pub fn run_smoke(args: SmokeArgs) -> anyhow::Result<u8> {
             return Ok(2);
         }
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::terraform::runtime()?;
     let json = args.json;
     let results = runtime.block_on(run_checks(&ctx, |r| {
         if json {

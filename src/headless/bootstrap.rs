@@ -195,11 +195,7 @@ pub fn resolve_vars(
 /// Entry point from the CLI: returns the exit code (0 ok, 1 Terraform failed or the apply was
 /// declined, 2 bad input, 130 interrupted).
 pub fn main(args: BootstrapArgs) -> u8 {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let rt = match crate::terraform::runtime() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("mobi-tui: error: cannot start the async runtime: {e}");

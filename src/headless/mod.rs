@@ -221,11 +221,7 @@ pub fn load_preset(path: &Path) -> Result<Preset, HeadlessError> {
 
 /// Entry point from the CLI: builds the runtime, runs, returns the exit code.
 pub fn main(args: RunArgs, wiring: Wiring) -> u8 {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let rt = match crate::terraform::runtime() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("mobi-tui: {}", HeadlessError::Runtime(e));

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 pub use command::{force_unlock_hint, OutputKind, Terraform, TfCommand};
 pub use json::{parse_line, ChangeSummary, Diagnostic, TfMessage};
 pub use process::{
-    interrupted_exit_code, run, run_capture, Interrupt, RunOutcome, StopSignals, DEFAULT_GRACE,
+    interrupted_exit_code, run, run_capture, runtime, Interrupt, RunOutcome, StopSignals,
+    DEFAULT_GRACE,
 };
 
 /// Environment variable naming the Terraform binary (same as `--terraform-bin`).

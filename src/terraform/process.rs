@@ -152,6 +152,15 @@ impl StopSignals {
     }
 }
 
+/// The async runtime every command builds (runs, bootstrap, the wizard, smoke checks): two
+/// workers, timers and IO on. One definition, so the commands cannot drift apart.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
 /// What one command did.
 #[derive(Debug, Clone, Default)]
 pub struct RunOutcome {

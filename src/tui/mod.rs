@@ -175,11 +175,7 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
     app.impact.applied =
         crate::engine::journal::load_applied(&args.out, &app.base.project.env).unwrap_or(None);
     app.recompute();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let rt = match crate::terraform::runtime() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("mobi-tui: error: cannot start the async runtime: {e}");
