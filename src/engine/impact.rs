@@ -138,6 +138,9 @@ pub struct PlannedChange {
     pub action: Action,
     /// The attributes that force the replacement (`replace_paths`, each path joined by `.`).
     pub replace_paths: Vec<String>,
+    /// The resource's `name` before the change (bucket, cluster, instance names): what a user
+    /// types to confirm its replacement. Only known from the saved plan.
+    pub name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -162,11 +165,20 @@ struct ShowChangeBody {
     actions: Vec<String>,
     #[serde(default)]
     replace_paths: Vec<Vec<Value>>,
+    /// Only `name` is read of the prior values; the rest (secrets among them) is skipped.
+    #[serde(default)]
+    before: Option<BeforeName>,
+}
+
+#[derive(Deserialize)]
+struct BeforeName {
+    #[serde(default)]
+    name: Option<Value>,
 }
 
 /// The managed resource changes (no-ops and data reads left out) of `terraform show -json PLAN`.
-/// Only the addresses, types, actions and replace paths are read: the plan's values (secrets
-/// among them) are never kept.
+/// Only the addresses, types, actions, replace paths and the prior `name` are read: the plan's
+/// other values (secrets among them) are never kept.
 pub fn parse_show_json(text: &str) -> Result<Vec<PlannedChange>, ImpactError> {
     let plan: ShowPlan =
         serde_json::from_str(text).map_err(|e| ImpactError::PlanJson(e.to_string()))?;
@@ -190,11 +202,18 @@ pub fn parse_show_json(text: &str) -> Result<Vec<PlannedChange>, ImpactError> {
                         .join(".")
                 })
                 .collect();
+            let name = c
+                .change
+                .before
+                .and_then(|b| b.name)
+                .and_then(|n| n.as_str().map(str::to_string))
+                .filter(|n| !n.is_empty());
             Some(PlannedChange {
                 address: c.address,
                 resource_type: c.resource_type,
                 action,
                 replace_paths,
+                name,
             })
         })
         .collect())
@@ -266,6 +285,17 @@ pub struct ResourceImpact {
     pub destructive: bool,
     /// Empty: no changed answer explains it (drift, or a phase not applied yet).
     pub causes: Vec<Cause>,
+    /// The resource's name before the change, when the plan says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl ResourceImpact {
+    /// What a user types to confirm this change: the resource's own name (as the Scaleway
+    /// console shows it), or its address when it has none.
+    pub fn confirmation_text(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.address)
+    }
 }
 
 /// What a candidate preset does to an env.
@@ -332,6 +362,7 @@ pub fn attribute(
                 holds_data: holds,
                 destructive: holds && matches!(p.action, Action::Replace | Action::Delete),
                 causes,
+                name: p.name.clone(),
             }
         })
         .collect();
@@ -525,6 +556,7 @@ pub fn event_line(ev: &RunEvent) -> Option<String> {
         holds_data: *destructive,
         destructive: *destructive,
         causes: Vec::new(),
+        name: None,
     };
     let why = match key {
         Some(k) => {
@@ -755,6 +787,7 @@ mod tests {
             resource_type: ty.into(),
             action,
             replace_paths: paths.iter().map(|s| s.to_string()).collect(),
+            name: None,
         }
     }
 
@@ -779,7 +812,7 @@ mod tests {
     fn show_json_is_read_for_actions_and_replace_paths_only() {
         let text = r#"{"format_version":"1.2","resource_changes":[
           {"address":"module.redis.scaleway_redis_cluster.this","mode":"managed","type":"scaleway_redis_cluster",
-           "change":{"actions":["delete","create"],"replace_paths":[["cluster_size"]],"after":{"password":"s3cret"}}},
+           "change":{"actions":["delete","create"],"replace_paths":[["cluster_size"]],"before":{"name":"mobi-dev-redis","password":"old"},"after":{"password":"s3cret"}}},
           {"address":"module.app_backend.kubernetes_deployment_v1.this","mode":"managed","type":"kubernetes_deployment_v1",
            "change":{"actions":["update"]}},
           {"address":"module.a.x.y","mode":"managed","type":"x","change":{"actions":["no-op"]}},
@@ -790,6 +823,12 @@ mod tests {
         assert_eq!(p.len(), 3);
         assert_eq!(p[0].action, Action::Replace);
         assert_eq!(p[0].replace_paths, vec!["cluster_size"]);
+        assert_eq!(
+            p[0].name.as_deref(),
+            Some("mobi-dev-redis"),
+            "the prior name is read"
+        );
+        assert_eq!(p[1].name, None);
         assert_eq!(p[1].action, Action::Update);
         assert_eq!(p[2].action, Action::Replace, "create-before-destroy");
         assert_eq!(p[2].replace_paths, vec!["rule.0.id"]);

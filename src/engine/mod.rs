@@ -175,6 +175,18 @@ pub enum Approval {
 
 pub trait Approver: Send + Sync {
     fn approve<'a>(&'a self, phase: &'a Phase, changes: Changes) -> BoxFuture<'a, Approval>;
+
+    /// The phase's plan replaces or deletes resources holding data that the [`Guard`] does not
+    /// confirm: return the addresses the user confirms now (the TUI asks for each resource's
+    /// name to be typed). Those left out stop the phase as `blocked`. By default none is
+    /// confirmed: headless confirmations are flags, given before the run.
+    fn confirm_destructive<'a>(
+        &'a self,
+        _phase: &'a Phase,
+        _pending: &'a [impact::ResourceImpact],
+    ) -> BoxFuture<'a, Vec<String>> {
+        Box::pin(async { Vec::new() })
+    }
 }
 
 /// Approves everything (`--auto-approve`, tests).
@@ -790,6 +802,7 @@ impl Run<'_> {
                         resource_type: c.resource.resource_type.clone(),
                         action,
                         replace_paths: Vec::new(),
+                        name: None,
                     });
                 }
             }
@@ -1021,14 +1034,28 @@ impl Run<'_> {
             } else {
                 Vec::new()
             };
+            let mut unconfirmed = unconfirmed;
             if apply && !unconfirmed.is_empty() {
+                let confirmed = self
+                    .engine
+                    .approver
+                    .confirm_destructive(p, &unconfirmed)
+                    .await;
+                if self.interrupt.is_requested() {
+                    return PhaseResult::interrupted();
+                }
+                unconfirmed.retain(|r| !confirmed.contains(&r.address));
+            }
+            if apply && !unconfirmed.is_empty() {
+                let addresses: Vec<String> =
+                    unconfirmed.iter().map(|r| r.address.clone()).collect();
                 (self.emit)(RunEvent::Blocked {
                     phase: p.number,
-                    addresses: unconfirmed.clone(),
+                    addresses: addresses.clone(),
                 });
                 return PhaseResult {
                     status: PhaseStatus::Blocked,
-                    reason: Some(impact::blocked_line(p.number, &unconfirmed)),
+                    reason: Some(impact::blocked_line(p.number, &addresses)),
                     halt: Some(RunStatus::Failed),
                     plan_file: Some(file),
                     state_hash: Some(state),
@@ -1095,7 +1122,11 @@ impl Run<'_> {
 
     /// The impact of a phase's saved plan: emitted as `impact` events (when the env has an
     /// applied preset to compare with), and the destructive changes the guard does not confirm.
-    async fn phase_impact(&mut self, p: &Phase, file: &Path) -> Result<Vec<String>, PhaseResult> {
+    async fn phase_impact(
+        &mut self,
+        p: &Phase,
+        file: &Path,
+    ) -> Result<Vec<impact::ResourceImpact>, PhaseResult> {
         let mut planned = std::mem::take(&mut self.planned);
         if planned
             .iter()
@@ -1130,9 +1161,8 @@ impl Run<'_> {
         let guard = &self.engine.guard;
         Ok(imp
             .resources
-            .iter()
+            .into_iter()
             .filter(|r| r.destructive && !guard.allows(&r.address))
-            .map(|r| r.address.clone())
             .collect())
     }
 

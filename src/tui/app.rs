@@ -63,6 +63,18 @@ pub enum Overlay {
     ConfirmForce {
         files: Vec<String>,
     },
+    /// The engine waits: the phase's plan replaces or deletes resources holding data. Each is
+    /// confirmed by typing its name (the way cloud consoles ask before deleting a bucket);
+    /// `confirmed` holds the addresses confirmed so far, `items[index]` is asked now.
+    ConfirmDestroy {
+        phase: u8,
+        items: Vec<crate::engine::impact::ResourceImpact>,
+        index: usize,
+        typed: String,
+        confirmed: Vec<String>,
+        /// The last Enter did not match: said under the field.
+        mismatch: bool,
+    },
 }
 
 /// Which answer a form row edits.

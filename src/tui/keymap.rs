@@ -16,6 +16,8 @@ pub enum Ctx {
     Review,
     Run,
     Dialog,
+    /// A dialog that asks for a resource's name to be typed.
+    Typing,
     Help,
 }
 
@@ -28,6 +30,7 @@ impl Ctx {
             Ctx::Review => "Review",
             Ctx::Run => "Run",
             Ctx::Dialog => "Questions",
+            Ctx::Typing => "Confirming a destructive change",
             Ctx::Help => "This help",
         }
     }
@@ -210,6 +213,30 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b(Editing, &[k(End), ctrl('e')], Cmd::End, "end of the field"),
     b(Editing, &[ctrl('u')], Cmd::ClearField, "clear the field"),
+    b(
+        Typing,
+        &[k(Enter)],
+        Cmd::Confirm,
+        "confirm (the typed text must be the resource's name)",
+    ),
+    b(
+        Typing,
+        &[k(Esc)],
+        Cmd::No,
+        "do not confirm: the phase stops as blocked",
+    ),
+    b(
+        Typing,
+        &[k(Backspace)],
+        Cmd::Backspace,
+        "delete the last character",
+    ),
+    b(
+        Typing,
+        &[ctrl('u')],
+        Cmd::ClearField,
+        "clear the typed text",
+    ),
     b(Review, &[c('?')], Cmd::Help, "this help"),
     b(Review, &[c('q')], Cmd::Quit, "quit"),
     b(Review, &[k(Down), c('j')], Cmd::Down, "next file"),

@@ -251,10 +251,39 @@ impl WorkspaceProvider for WithSecrets {
     }
 }
 
-type ApprovalSlot = Arc<Mutex<Option<oneshot::Sender<bool>>>>;
+/// Where the engine's pending question waits for its answer: "apply phase N?" or "destroy these
+/// resources?" (at most one is open at a time; the engine asks one thing after the other).
+#[derive(Default)]
+struct Slots {
+    apply: Mutex<Option<oneshot::Sender<bool>>>,
+    destroy: Mutex<Option<oneshot::Sender<Vec<String>>>>,
+}
 
-/// "Apply phase N?" as a dialog: the question goes to the loop as an action, the answer comes
-/// back through a oneshot kept in `slot`. An interrupt while waiting counts as "no".
+impl Slots {
+    fn answer_apply(&self, yes: bool) {
+        if let Some(s) = self.apply.lock().ok().and_then(|mut s| s.take()) {
+            let _ = s.send(yes);
+        }
+    }
+
+    fn answer_destroy(&self, confirmed: Vec<String>) {
+        if let Some(s) = self.destroy.lock().ok().and_then(|mut s| s.take()) {
+            let _ = s.send(confirmed);
+        }
+    }
+
+    /// Leaving or interrupted: whatever is asked is answered "no".
+    fn refuse(&self) {
+        self.answer_apply(false);
+        self.answer_destroy(Vec::new());
+    }
+}
+
+type ApprovalSlot = Arc<Slots>;
+
+/// "Apply phase N?" and "destroy these?" as dialogs: the question goes to the loop as an action,
+/// the answer comes back through a oneshot kept in `slot`. An interrupt while waiting counts as
+/// "no".
 struct TuiApprover {
     tx: mpsc::UnboundedSender<Action>,
     slot: ApprovalSlot,
@@ -265,7 +294,7 @@ impl Approver for TuiApprover {
     fn approve<'a>(&'a self, phase: &'a Phase, changes: Changes) -> BoxFuture<'a, Approval> {
         Box::pin(async move {
             let (tx, rx) = oneshot::channel();
-            if let Ok(mut s) = self.slot.lock() {
+            if let Ok(mut s) = self.slot.apply.lock() {
                 *s = Some(tx);
             }
             let _ = self.tx.send(Action::ApprovalRequested {
@@ -275,6 +304,27 @@ impl Approver for TuiApprover {
             tokio::select! {
                 a = rx => if matches!(a, Ok(true)) { Approval::Apply } else { Approval::Stop },
                 _ = self.interrupt.requested() => Approval::Stop,
+            }
+        })
+    }
+
+    fn confirm_destructive<'a>(
+        &'a self,
+        phase: &'a Phase,
+        pending: &'a [crate::engine::impact::ResourceImpact],
+    ) -> BoxFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let (tx, rx) = oneshot::channel();
+            if let Ok(mut s) = self.slot.destroy.lock() {
+                *s = Some(tx);
+            }
+            let _ = self.tx.send(Action::DestroyConfirmRequested {
+                phase: phase.number,
+                items: pending.to_vec(),
+            });
+            tokio::select! {
+                a = rx => a.unwrap_or_default(),
+                _ = self.interrupt.requested() => Vec::new(),
             }
         })
     }
@@ -309,7 +359,7 @@ pub async fn run_loop(
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
-    let slot: ApprovalSlot = Arc::new(Mutex::new(None));
+    let slot: ApprovalSlot = Arc::new(Slots::default());
     let mut interrupt = Interrupt::new();
     let mut queue: VecDeque<Action> = VecDeque::new();
     let mut signals = terraform::StopSignals::new()?;
@@ -395,16 +445,11 @@ pub async fn run_loop(
                         }
                         impact_task = Some(spawn_impact(&app, &args, generation, *preset, &tx));
                     }
-                    Command::Approve(yes) => {
-                        if let Some(s) = slot.lock().ok().and_then(|mut s| s.take()) {
-                            let _ = s.send(yes);
-                        }
-                    }
+                    Command::Approve(yes) => slot.answer_apply(yes),
+                    Command::ConfirmDestroy(confirmed) => slot.answer_destroy(confirmed),
                     Command::Interrupt => {
                         interrupt.request();
-                        if let Some(s) = slot.lock().ok().and_then(|mut s| s.take()) {
-                            let _ = s.send(false);
-                        }
+                        slot.refuse();
                     }
                 }
             }
@@ -428,9 +473,7 @@ fn begin_leaving(
 ) -> Leaving {
     if app.running() {
         app.quit_pending = true;
-        if let Some(s) = slot.lock().ok().and_then(|mut s| s.take()) {
-            let _ = s.send(false);
-        }
+        slot.refuse();
     }
     Leaving {
         code,

@@ -28,6 +28,11 @@ pub enum Action {
         phase: u8,
         changes: Changes,
     },
+    /// The engine waits for destructive changes to be confirmed (names typed) or refused.
+    DestroyConfirmRequested {
+        phase: u8,
+        items: Vec<crate::engine::impact::ResourceImpact>,
+    },
     /// The review data the outer loop computed (the files as they would change).
     ReviewReady(Result<Review, String>),
     /// The outcome of a save: a one-line summary or an error.
@@ -59,6 +64,9 @@ pub enum Command {
     },
     /// Answer the engine's pending apply question.
     Approve(bool),
+    /// Answer the engine's pending destructive-change question: the addresses confirmed (none:
+    /// the phase stops as `blocked`).
+    ConfirmDestroy(Vec<String>),
     /// Ask the running step to stop (SIGINT to terraform's group through the engine's
     /// interrupt; a second one kills).
     Interrupt,
@@ -112,6 +120,25 @@ fn update_inner(app: &mut App, action: Action) -> Vec<Command> {
         Action::ApprovalRequested { phase, changes } => {
             app.status = format!("phase {phase} planned{}: apply?", sandbox_tag(app));
             app.overlay = Some(Overlay::ConfirmApply { phase, changes });
+            app.run.selected = phase;
+            Vec::new()
+        }
+        Action::DestroyConfirmRequested { phase, items } => {
+            if items.is_empty() {
+                return vec![Command::ConfirmDestroy(Vec::new())];
+            }
+            app.status = format!(
+                "phase {phase} would destroy data{}: type the name to confirm",
+                sandbox_tag(app)
+            );
+            app.overlay = Some(Overlay::ConfirmDestroy {
+                phase,
+                items,
+                index: 0,
+                typed: String::new(),
+                confirmed: Vec::new(),
+                mismatch: false,
+            });
             app.run.selected = phase;
             Vec::new()
         }
@@ -169,7 +196,10 @@ fn on_run_event(app: &mut App, ev: &RunEvent) -> Vec<Command> {
         _ => {}
     }
     if let RunEvent::Summary { .. } = ev {
-        if matches!(app.overlay, Some(Overlay::ConfirmApply { .. })) {
+        if matches!(
+            app.overlay,
+            Some(Overlay::ConfirmApply { .. } | Overlay::ConfirmDestroy { .. })
+        ) {
             app.overlay = None;
         }
         if let Some(s) = &app.run.summary {
@@ -226,6 +256,7 @@ fn scroll_log(app: &mut App, up: bool, n: usize) {
 pub fn context(app: &App) -> Ctx {
     match &app.overlay {
         Some(Overlay::Help { .. }) => Ctx::Help,
+        Some(Overlay::ConfirmDestroy { .. }) => Ctx::Typing,
         Some(_) => Ctx::Dialog,
         None => match app.screen {
             Screen::Wizard if app.editing => Ctx::Editing,
@@ -242,6 +273,24 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     }
     let ctx = context(app);
     let Some(cmd) = lookup(ctx, &k) else {
+        if ctx == Ctx::Typing {
+            if let (
+                KeyCode::Char(ch),
+                Some(Overlay::ConfirmDestroy {
+                    typed, mismatch, ..
+                }),
+            ) = (k.code, &mut app.overlay)
+            {
+                let plain = !k
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                if plain && !ch.is_control() && typed.chars().count() < MAX_FIELD {
+                    typed.push(ch);
+                    *mismatch = false;
+                }
+            }
+            return Vec::new();
+        }
         if ctx == Ctx::Editing {
             if let KeyCode::Char(ch) = k.code {
                 if !k
@@ -271,12 +320,70 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             Vec::new()
         }
         Ctx::Dialog => on_dialog(app, cmd),
+        Ctx::Typing => on_typing(app, cmd),
         Ctx::Editing => on_editing(app, cmd),
         Ctx::Wizard => on_wizard(app, cmd),
         Ctx::Review => on_review(app, cmd),
         Ctx::Run => on_run(app, cmd),
         Ctx::Global => Vec::new(),
     }
+}
+
+/// The destructive-change dialog: Enter confirms the resource asked when the typed text is its
+/// name exactly, then asks the next; Esc refuses them all (the phase stops as `blocked`, and
+/// nothing confirmed so far is applied).
+fn on_typing(app: &mut App, cmd: Cmd) -> Vec<Command> {
+    let Some(Overlay::ConfirmDestroy {
+        phase,
+        items,
+        index,
+        typed,
+        confirmed,
+        mismatch,
+    }) = &mut app.overlay
+    else {
+        return Vec::new();
+    };
+    match cmd {
+        Cmd::Backspace => {
+            typed.pop();
+            *mismatch = false;
+        }
+        Cmd::ClearField => {
+            typed.clear();
+            *mismatch = false;
+        }
+        Cmd::No => {
+            let phase = *phase;
+            app.overlay = None;
+            app.status = format!("phase {phase} blocked: nothing destroyed; the run stops here");
+            return vec![Command::ConfirmDestroy(Vec::new())];
+        }
+        Cmd::Confirm => {
+            let Some(item) = items.get(*index) else {
+                return Vec::new();
+            };
+            if typed.as_str() != item.confirmation_text() {
+                *mismatch = true;
+                return Vec::new();
+            }
+            confirmed.push(item.address.clone());
+            *index += 1;
+            typed.clear();
+            *mismatch = false;
+            if *index >= items.len() {
+                let (phase, all) = (*phase, std::mem::take(confirmed));
+                app.overlay = None;
+                app.status = format!(
+                    "phase {phase}: {} destructive change(s) confirmed",
+                    all.len()
+                );
+                return vec![Command::ConfirmDestroy(all)];
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 fn on_dialog(app: &mut App, cmd: Cmd) -> Vec<Command> {

@@ -6,6 +6,7 @@ use std::process::Command as Proc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mobi_tui::engine::impact::ResourceImpact;
 use mobi_tui::engine::{
     Changes, PhaseStatus, ResourceStatus, RunEvent, RunMode, RunStatus, StepStatus,
 };
@@ -579,6 +580,90 @@ fn run_watching_two_phases_and_apply_question() {
     snap("run_apply_question", &app);
     let cmds = key(&mut app, KeyCode::Char('y'));
     assert_eq!(cmds, vec![Command::Approve(true)]);
+}
+
+fn destructive(address: &str, name: Option<&str>, forced_by: &str) -> ResourceImpact {
+    ResourceImpact {
+        address: address.into(),
+        resource_type: "scaleway_redis_cluster".into(),
+        module: Some("redis".into()),
+        phase: Some(6),
+        action: mobi_tui::engine::impact::Action::Replace,
+        forced_by: vec![forced_by.into()],
+        holds_data: true,
+        destructive: true,
+        causes: Vec::new(),
+        name: name.map(str::to_string),
+    }
+}
+
+#[test]
+fn run_destructive_change_is_confirmed_by_typing_each_name() {
+    let mut app = running_app();
+    let redis = "module.redis.scaleway_redis_cluster.this";
+    let media = "module.object_storage.scaleway_object_bucket.media";
+    update(
+        &mut app,
+        Action::DestroyConfirmRequested {
+            phase: 6,
+            items: vec![
+                destructive(redis, Some("mobi-dev-redis"), "cluster_size"),
+                destructive(media, None, "name"),
+            ],
+        },
+    );
+    snap("run_destroy_question", &app);
+    // Keys a dialog would take as answers are text here: `y` does not confirm.
+    assert!(key(&mut app, KeyCode::Char('y')).is_empty());
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "y is not the name"
+    );
+    assert!(
+        screen(&app, 120, 40).contains("that is not mobi-dev-redis"),
+        "a wrong name is said"
+    );
+    ctrl(&mut app, 'u');
+    keys(&mut app, "mobi-dev-redi");
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "a prefix is not the name"
+    );
+    keys(&mut app, "s");
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "the second is asked next"
+    );
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains("(2 of 2)") && s.contains("✓ REPLACES module.redis"),
+        "{s}"
+    );
+    assert!(
+        matches!(&app.overlay, Some(Overlay::ConfirmDestroy { index: 1, typed, .. }) if typed.is_empty()),
+        "the bucket, without a name, is confirmed by its address"
+    );
+    keys(&mut app, media);
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Command::ConfirmDestroy(vec![redis.into(), media.into()])]
+    );
+    assert!(app.overlay.is_none());
+
+    // Esc refuses: nothing is confirmed, the phase stops as blocked.
+    update(
+        &mut app,
+        Action::DestroyConfirmRequested {
+            phase: 6,
+            items: vec![destructive(redis, Some("mobi-dev-redis"), "cluster_size")],
+        },
+    );
+    keys(&mut app, "mobi-dev-redis");
+    assert_eq!(
+        key(&mut app, KeyCode::Esc),
+        vec![Command::ConfirmDestroy(Vec::new())]
+    );
+    assert!(app.status.contains("blocked"), "{}", app.status);
 }
 
 #[test]
@@ -1511,12 +1596,14 @@ fn wizard_impact_line_under_a_changed_field_and_on_the_review() {
             resource_type: "scaleway_redis_cluster".into(),
             action: Act::Replace,
             replace_paths: vec!["cluster_size".into()],
+            name: Some("mobi-dev-redis".into()),
         },
         PlannedChange {
             address: "module.app_backend.kubernetes_secret_v1.this".into(),
             resource_type: "kubernetes_secret_v1".into(),
             action: Act::Update,
             replace_paths: vec![],
+            name: None,
         },
     ];
     let imp = impact::attribute(

@@ -140,6 +140,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
             (Cmd::Quit, "quit"),
         ],
         Ctx::Dialog => &[(Cmd::Yes, "yes"), (Cmd::No, "no")],
+        Ctx::Typing => &[(Cmd::Confirm, "confirm"), (Cmd::No, "keep")],
         Ctx::Help | Ctx::Global => &[(Cmd::Back, "close")],
     };
     let mut spans: Vec<Span> = Vec::new();
@@ -162,7 +163,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
             .filter_map(|(cmd, word)| first_key(ctx, *cmd).map(|k| (format!(" {k}"), *word)))
             .collect()
     };
-    if ctx != Ctx::Help && ctx != Ctx::Dialog {
+    if !matches!(ctx, Ctx::Help | Ctx::Dialog | Ctx::Typing) {
         pairs.push((" C-s".into(), "save"));
     }
     let width = usize::from(area.width);

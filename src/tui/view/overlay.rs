@@ -49,6 +49,51 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             text.push_str("\nOverwrite them with the generated text? The edits are lost.");
             dialog(f, area, " Overwrite? ", &text, "y overwrite · n keep them");
         }
+        Overlay::ConfirmDestroy {
+            phase,
+            items,
+            index,
+            typed,
+            mismatch,
+            ..
+        } => {
+            let title = crate::phases::phase(*phase).map(|p| p.title).unwrap_or("");
+            let mut text = format!("Phase {phase} ({title}) loses the data these resources hold:");
+            for (i, r) in items.iter().enumerate() {
+                let mark = if i < *index { "✓" } else { " " };
+                let forced = if r.forced_by.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", r.forced_by.join(", "))
+                };
+                let verb = match r.action {
+                    crate::engine::impact::Action::Delete => "DELETES",
+                    _ => "REPLACES",
+                };
+                text.push_str(&format!("\n {mark} {verb} {}{forced}", r.address));
+            }
+            if let Some(r) = items.get(*index) {
+                text.push_str(&format!(
+                    "\nType {} to confirm it ({} of {}):\n> {typed}▏",
+                    r.confirmation_text(),
+                    index + 1,
+                    items.len()
+                ));
+                if *mismatch {
+                    text.push_str(&format!(
+                        "\nthat is not {}: type the name exactly",
+                        r.confirmation_text()
+                    ));
+                }
+            }
+            dialog(
+                f,
+                area,
+                " Destroy data? ",
+                &text,
+                "Enter confirm · Esc keep it (the phase stops as blocked)",
+            );
+        }
         Overlay::Message { title, text } => {
             dialog(f, area, &format!(" {title} "), text, "Enter / Esc close")
         }
@@ -92,6 +137,7 @@ pub fn help_lines() -> Vec<Line<'static>> {
         Ctx::Review,
         Ctx::Run,
         Ctx::Dialog,
+        Ctx::Typing,
         Ctx::Help,
     ];
     for ctx in ctxs {
