@@ -479,3 +479,96 @@ fn guard_blocks_a_destructive_apply_until_the_address_is_confirmed() {
     let applied = std::fs::read_to_string(out.join(".mobi/journal/dev.applied.toml")).unwrap();
     assert!(applied.contains("cluster_size = 2"), "{applied}");
 }
+
+/// The wizard on an applied env, in tmux: Redis `cluster_size` 1 → 2 shows the replacement under
+/// the field and in the review's impact pane; `a` (apply) then stops at the typed-name dialog,
+/// refuses a wrong name, and applies once the cluster's own name is typed.
+#[test]
+fn wizard_shows_the_impact_and_applies_a_replacement_only_once_its_name_is_typed() {
+    let a = applied();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("copy");
+    {
+        let _one = serial();
+        let cp = std::process::Command::new("cp")
+            .arg("-a")
+            .arg(&a.out)
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(cp.success());
+    }
+    let preset = preset_variant("dev.toml", &[], dir.path(), "dev.toml");
+    let before = state_bytes(&out);
+    let cmd = format!(
+        "cd {d} && {bin} --edit {preset} --out {out} --sandbox --terraform-bin {tf} --from 6 --to 6; sleep 60",
+        d = dir.path().display(),
+        bin = bin().display(),
+        preset = preset.display(),
+        out = out.display(),
+        tf = terraform().display(),
+    );
+    let t = crate::tui::Tmux::start_sized(&cmd, 120, 40);
+    t.wait_for("Phases");
+    // Phase 6, its third question (cluster size): edit it to 2.
+    t.keys(&["l", "l", "l", "l", "l"]);
+    t.wait_for("Cluster size");
+    t.keys(&["j", "j", "Enter", "C-u"]);
+    t.keys(&["2", "Enter"]);
+    let addr = "module.redis.scaleway_redis_cluster.this";
+    // Wrapped at 120 columns after the address.
+    let line = format!("-/+ REPLACES {addr}");
+    let s = t.wait_long("the impact line under the field", |s| {
+        s.contains(&line) && s.contains("(cluster_size) — data is lost")
+    });
+    let field = s.lines().position(|l| l.contains("Cluster size")).unwrap();
+    let under = s.lines().position(|l| l.contains(&line)).unwrap();
+    assert!(
+        under > field && under <= field + 3,
+        "the line is under the field:\n{s}"
+    );
+
+    t.keys(&["r"]);
+    let s = t.wait_long("the review's impact pane", |s| {
+        s.contains("Impact") && s.contains("REPLACES") && s.contains("redis_cluster")
+    });
+    assert!(s.contains("6"), "per phase:\n{s}");
+    t.keys(&["Escape"]);
+    t.keys(&["x"]);
+    t.wait_for("Run");
+    t.keys(&["a"]);
+    let s = t.wait_long("the typed-name dialog", |s| s.contains("to confirm it"));
+    assert_eq!(
+        before,
+        state_bytes(&out),
+        "nothing applied before the confirmation"
+    );
+    let name = s
+        .split("Type ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no name asked for:\n{s}"))
+        .to_string();
+    assert!(
+        name.contains("redis"),
+        "the cluster's own name is asked for: {name}\n{s}"
+    );
+    t.keys(&["-l", "not-the-name"]);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("that is not {name}"));
+    t.keys(&["C-u"]);
+    t.keys(&["-l", &name]);
+    t.keys(&["Enter"]);
+    t.wait_long("the apply question", |s| s.contains("Apply phase 6"));
+    t.keys(&["y"]);
+    t.wait_long("phase 6 applied", |_| state_bytes(&out) != before);
+    let s = t.wait_long("the run's end", |s| {
+        s.contains("run ok") || s.contains("applied")
+    });
+    assert!(!s.contains("blocked"), "{s}");
+    let applied = t.wait_long("the applied preset", |_| {
+        std::fs::read_to_string(out.join(".mobi/journal/dev.applied.toml"))
+            .is_ok_and(|a| a.contains("cluster_size = 2"))
+    });
+    drop(applied);
+}

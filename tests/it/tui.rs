@@ -1026,7 +1026,7 @@ impl Tmux {
         panic!("tmux new-session failed: {last}");
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(super) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", &self.name];
         args.extend_from_slice(keys);
         let ok = Proc::new("tmux").args(&args).status().expect("tmux");
@@ -1042,7 +1042,7 @@ impl Tmux {
         String::from_utf8_lossy(&o.stdout).into_owned()
     }
 
-    fn wait_for(&self, needle: &str) -> String {
+    pub(super) fn wait_for(&self, needle: &str) -> String {
         self.wait_until(needle, |s| s.contains(needle))
     }
 
@@ -1051,7 +1051,7 @@ impl Tmux {
     }
 
     /// For sandbox runs: a plan or apply takes several seconds in a dev build on a busy machine.
-    fn wait_long(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pub(super) fn wait_long(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         self.wait_until_within(Duration::from_secs(120), what, ok)
     }
 
