@@ -808,3 +808,69 @@ async fn sse_reader_keeps_split_characters_and_bare_cr_line_ends() {
     }
     assert_eq!(got, ["café", "second"]);
 }
+
+/// `doctor --preset` signs its state-bucket HEAD: against moto (which verifies every SigV4
+/// signature), the right key passes, a wrong secret is refused naming the keys, and a bucket
+/// that does not exist is named.
+#[test]
+fn doctor_proves_the_key_reaches_the_state_bucket_with_a_signed_request() {
+    let s3 = support::servers::S3::start(&["mobi-tfstate-example"]);
+    let preset = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/dev.toml");
+    let doctor = |secret: &str, preset: &std::path::Path| {
+        let mut cmd = match std::env::var_os("MOBI_TUI_BIN") {
+            Some(bin) => assert_cmd::Command::new(bin),
+            None => assert_cmd::Command::cargo_bin("mobi-tui").expect("binary"),
+        };
+        cmd.arg("doctor")
+            .arg("--preset")
+            .arg(preset)
+            .env("SCW_ACCESS_KEY", &s3.access_key)
+            .env("SCW_SECRET_KEY", secret)
+            .env(
+                "SCW_DEFAULT_ORGANIZATION_ID",
+                "11111111-1111-1111-1111-111111111111",
+            )
+            .env(
+                "SCW_DEFAULT_PROJECT_ID",
+                "11111111-1111-1111-1111-111111111111",
+            )
+            .env("AWS_ENDPOINT_URL_S3", s3.endpoint())
+            .timeout(std::time::Duration::from_secs(60));
+        let o = cmd.output().expect("doctor runs");
+        let line = text(&o.stdout)
+            .lines()
+            .find(|l| l.contains("state bucket:"))
+            .unwrap_or_else(|| panic!("no state bucket line:\n{}", text(&o.stdout)))
+            .to_string();
+        assert!(!text(&o.stdout).contains(secret), "the secret is printed");
+        line
+    };
+
+    let ok = doctor(&s3.secret_key, &preset);
+    assert!(
+        ok.starts_with("ok") && ok.contains("mobi-tfstate-example reachable (HTTP 200)"),
+        "{ok}"
+    );
+
+    let wrong = doctor("not-the-secret-key-at-all", &preset);
+    assert!(
+        wrong.starts_with("fail") && wrong.contains("HTTP 403") && wrong.contains("SCW_SECRET_KEY"),
+        "{wrong}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.toml");
+    std::fs::write(
+        &other,
+        std::fs::read_to_string(&preset)
+            .unwrap()
+            .replace("mobi-tfstate-example", "mobi-tfstate-missing"),
+    )
+    .unwrap();
+    let missing = doctor(&s3.secret_key, &other);
+    assert!(
+        missing.starts_with("fail")
+            && missing.contains("mobi-tfstate-missing not found (HTTP 404)"),
+        "{missing}"
+    );
+}

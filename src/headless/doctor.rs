@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::checks::retry::ProbeError;
 use crate::engine::{missing_credentials, CREDENTIAL_VARS};
 use crate::terraform::{self, TERRAFORM_BIN_ENV};
 
@@ -154,55 +155,67 @@ fn kubectl() -> CheckLine {
     }
 }
 
-/// Reachability of the state bucket: an unsigned HEAD on the regional endpoint. 403 means the
-/// bucket exists (access is what `terraform init` checks next); 404 means it does not.
+/// Where the state bucket is asked: `AWS_ENDPOINT_URL_S3` when set (the variable Terraform's s3
+/// backend reads too, so both talk to the same server), else the region's Scaleway endpoint.
+pub const S3_ENDPOINT_ENV: &str = "AWS_ENDPOINT_URL_S3";
+
+/// The state bucket, asked the way `terraform init` will: a HEAD signed (SigV4) with
+/// SCW_ACCESS_KEY/SCW_SECRET_KEY. 200 proves the key exists, its secret matches and it may read
+/// the bucket; 403 says the key or its policy is wrong, 404 that the bucket does not exist. An
+/// unsigned HEAD would answer 403 for every existing bucket and prove nothing about the key.
 fn state_bucket(args: &DoctorArgs, have_creds: bool) -> CheckLine {
+    const WHAT: &str = "state bucket";
     let Some(path) = &args.preset else {
-        return line(Outcome::Skip, "state bucket", "no --preset given");
+        return line(Outcome::Skip, WHAT, "no --preset given");
     };
     let preset = match super::load_preset(path) {
         Ok(p) => p,
-        Err(e) => return line(Outcome::Fail, "state bucket", e.to_string()),
+        Err(e) => return line(Outcome::Fail, WHAT, e.to_string()),
     };
     if preset.state.backend != "s3" {
         return line(
             Outcome::Skip,
-            "state bucket",
+            WHAT,
             format!("state backend is {}", preset.state.backend),
         );
     }
-    if !have_creds {
-        return line(Outcome::Skip, "state bucket", "no credentials");
-    }
-    let Some(bucket) = preset.state.bucket else {
-        return line(Outcome::Fail, "state bucket", "state.bucket is not set");
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let (Some(access_key), Some(secret_key), true) =
+        (var("SCW_ACCESS_KEY"), var("SCW_SECRET_KEY"), have_creds)
+    else {
+        return line(Outcome::Skip, WHAT, "no credentials");
     };
-    let url = format!("https://s3.{}.scw.cloud/{bucket}", preset.project.region);
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let Some(bucket) = preset.state.bucket else {
+        return line(Outcome::Fail, WHAT, "state.bucket is not set");
+    };
+    let region = preset.project.region.clone();
+    let endpoint = var(S3_ENDPOINT_ENV).unwrap_or_else(|| format!("https://s3.{region}.scw.cloud"));
+    let creds = crate::checks::sigv4::Credentials {
+        access_key,
+        secret_key: crate::secret::Secret::from(secret_key),
+    };
+    let rt = match crate::terraform::runtime() {
         Ok(rt) => rt,
-        Err(e) => return line(Outcome::Fail, "state bucket", e.to_string()),
+        Err(e) => return line(Outcome::Fail, WHAT, e.to_string()),
     };
     let res = rt.block_on(async {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
-            .build()?;
-        client.head(&url).send().await.map(|r| r.status().as_u16())
+            .build()
+            .map_err(|e| e.to_string())?;
+        crate::checks::s3::head_bucket(&client, &endpoint, &region, &creds, &bucket)
+            .await
+            .map_err(|e| match e {
+                ProbeError::Retry(m) | ProbeError::Fatal(m) | ProbeError::Skip(m) => m,
+            })
     });
     match res {
-        Ok(404) => line(
-            Outcome::Fail,
-            "state bucket",
-            format!("{bucket} does not exist ({url})"),
-        ),
-        Ok(code) => line(
+        Ok(detail) => line(
             Outcome::Ok,
-            "state bucket",
-            format!("{bucket} reachable (HTTP {code})"),
+            WHAT,
+            format!("{detail}, signed with SCW_ACCESS_KEY ({endpoint})"),
         ),
-        Err(e) => line(Outcome::Fail, "state bucket", format!("{url}: {e}")),
+        Err(e) => line(Outcome::Fail, WHAT, format!("{e} ({endpoint})")),
     }
 }
 
