@@ -148,14 +148,14 @@ fn main() {
         .build()
         .expect("runtime");
 
-    // Keystroke → line, alternating 2 and 1 so every other run plans a replacement; the first
-    // computation initialises the scratch copy and is not counted.
+    // Keystroke → line: each run puts the applied 1 back (no plan asked), then types 2 and is
+    // timed; the first computation initialises the scratch copy and is not counted.
     let mut app = wizard(&out);
     let mut latencies = Vec::new();
     for i in 0..=runs {
-        let value = if i % 2 == 0 { "2" } else { "3" };
+        let _ = edit_cluster_size(&mut app, "1");
         let t = Instant::now();
-        let (generation, candidate) = edit_cluster_size(&mut app, value).expect("impact asked");
+        let (generation, candidate) = edit_cluster_size(&mut app, "2").expect("impact asked");
         let result = rt.block_on(async {
             tokio::time::sleep(mobi_tui::tui::IMPACT_DEBOUNCE).await;
             impact::compute(&request(&out, candidate), &Interrupt::new())

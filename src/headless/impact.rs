@@ -41,6 +41,15 @@ pub fn main(args: ImpactArgs) -> u8 {
             return 2;
         }
     };
+    // The scratch copy and the env's state belong to one mobi-tui at a time: an impact planned
+    // while another run applies would read a state that is changing under it.
+    let _lock = match crate::engine::run_lock::RunLock::acquire(&args.out, &preset.project.env) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("mobi-tui: error: {e}");
+            return 2;
+        }
+    };
     let terraform_bin = match terraform::find_binary(args.terraform_bin.as_deref()) {
         Ok(b) => b,
         Err(e) => {

@@ -122,3 +122,32 @@ fn the_wizard_refuses_an_env_a_headless_run_holds() {
         "{err}"
     );
 }
+
+/// `mobi-tui impact` plans in the env's scratch copy against its state: not while a run holds
+/// the env (it refuses naming that run, exit 2, nothing planned).
+#[test]
+fn impact_refuses_an_env_a_run_holds() {
+    let out = tempfile::tempdir().unwrap();
+    let first = start_slow_run(out.path());
+    let pid = first.id();
+    let preset = repo().join("presets/dev.toml");
+    let o = mobi(&[
+        "impact",
+        "--preset",
+        preset.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--sandbox",
+    ]);
+    stop(first);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("in use by another mobi-tui (pid {pid}")),
+        "{err}"
+    );
+    assert!(
+        !out.path().join(".mobi/impact/dev/impact.tfplan").exists(),
+        "nothing planned"
+    );
+}
