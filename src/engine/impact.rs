@@ -698,7 +698,21 @@ pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impac
         run_checked(&tf.init(true), interrupt).await?;
     }
     let plan_file = scratch.join("impact.tfplan");
-    run_checked(&tf.plan(None, Some(&plan_file)), interrupt).await?;
+    let mut plan = tf.plan(None, Some(&plan_file));
+    // No refresh: the impact is what the changed answers do to the state as last applied, and
+    // against a real account refreshing every resource is most of a plan's time. Drift made
+    // outside Terraform shows in the phase's own plan, which refreshes (and which the guard
+    // checks again before any apply).
+    plan.args.push("-refresh=false".into());
+    let streamed = run_checked(&plan, interrupt).await?;
+    if !streamed
+        .iter()
+        .any(|c| matches!(c.action, Action::Replace | Action::Delete))
+    {
+        // Only a replacement needs the saved plan (`replace_paths`); reading it costs another
+        // Terraform start with every provider.
+        return Ok(finish(&env, baseline, &req.candidate, &streamed));
+    }
     let text = terraform::run_capture(&tf.show(Some(&plan_file)), interrupt)
         .await
         .map_err(|e| {
@@ -712,11 +726,20 @@ pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impac
             }
         })?;
     let planned = parse_show_json(&text)?;
+    Ok(finish(&env, baseline, &req.candidate, &planned))
+}
+
+fn finish(
+    env: &str,
+    baseline: Option<Preset>,
+    candidate: &Preset,
+    planned: &[PlannedChange],
+) -> Impact {
     let changes = baseline
         .as_ref()
-        .map(|b| diff_presets(b, &req.candidate))
+        .map(|b| diff_presets(b, candidate))
         .unwrap_or_default();
-    Ok(attribute(&env, baseline.is_some(), changes, &planned))
+    attribute(env, baseline.is_some(), changes, planned)
 }
 
 /// `DIR/.mobi/` keeps itself out of git (the scratch holds a plan, which may hold secrets).
@@ -729,19 +752,32 @@ fn ensure_ignored(out: &Path) -> Result<(), ImpactError> {
     Ok(())
 }
 
-/// Runs a streaming command; fails with its first error diagnostic on one line.
-async fn run_checked(cmd: &terraform::TfCommand, interrupt: &Interrupt) -> Result<(), ImpactError> {
+/// Runs a streaming command; fails with its first error diagnostic on one line. Returns the
+/// resource changes the stream announced (`planned_change`: no replace paths, no names).
+async fn run_checked(
+    cmd: &terraform::TfCommand,
+    interrupt: &Interrupt,
+) -> Result<Vec<PlannedChange>, ImpactError> {
     let mut last = String::new();
+    let mut planned = Vec::new();
     let out = terraform::run(
         cmd,
         interrupt,
         terraform::process::DEFAULT_GRACE,
-        &mut |m| {
-            if let TfMessage::Text(t) = m {
-                if !t.trim().is_empty() {
-                    last = t.trim().to_string();
+        &mut |m| match m {
+            TfMessage::Text(t) if !t.trim().is_empty() => last = t.trim().to_string(),
+            TfMessage::PlannedChange(c) => {
+                if let Some(action) = Action::from_stream(&c.action) {
+                    planned.push(PlannedChange {
+                        address: c.resource.addr.clone(),
+                        resource_type: c.resource.resource_type.clone(),
+                        action,
+                        replace_paths: Vec::new(),
+                        name: None,
+                    });
                 }
             }
+            _ => {}
         },
     )
     .await
@@ -753,7 +789,7 @@ async fn run_checked(cmd: &terraform::TfCommand, interrupt: &Interrupt) -> Resul
         return Err(ImpactError::Interrupted);
     }
     if out.success(cmd) {
-        return Ok(());
+        return Ok(planned);
     }
     let message = match out.first_error() {
         Some(d) => {
