@@ -13,7 +13,8 @@
 //! - [`checks`]: the phase-14 smoke checks;
 //! - [`tui`] / [`headless`]: two renderings of the same event stream;
 //! - [`cli`]: argument parsing and exit codes;
-//! - [`secret`]: the type secret values are held in (never printed).
+//! - [`secret`]: the type secret values are held in (never printed);
+//! - [`tls`]: the TLS pieces the sandbox's servers and the checks' clients share.
 
 pub mod checks;
 pub mod cli;
@@ -26,4 +27,5 @@ pub mod render;
 pub mod sandbox;
 pub mod secret;
 pub mod terraform;
+pub mod tls;
 pub mod tui;
