@@ -15,7 +15,7 @@ const MOBI_TUI: &str = env!("CARGO_BIN_EXE_mobi-tui");
 
 /// Process start to the go-plugin handshake line on stdout (includes the TLS key generation).
 fn handshake(c: &mut Criterion) {
-    let client = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("cert");
+    let client = mobi_tui::tls::self_signed(&["localhost"]).expect("cert");
     let pem = client.cert.pem();
     c.bench_function("plugin start -> handshake line", |b| {
         b.iter(|| {

@@ -1,6 +1,6 @@
 //! Command-line interface: argument parsing, dispatch and exit codes.
 //!
-//! Exit codes (documented in the README): 0 ok, 1 a step failed, 2 usage or bad input,
+//! Exit codes ([`crate::exit`], documented in the README): 0 ok, 1 a step failed, 2 usage or bad input,
 //! 130 interrupted. Errors print as one line prefixed `mobi-tui: error:`.
 
 use std::path::PathBuf;
@@ -13,10 +13,7 @@ use crate::headless::{self, doctor::DoctorArgs, RunArgs, Wiring};
 use crate::preset;
 use crate::render::{self, writer::WriteOptions, RenderError};
 
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FAILED: u8 = 1;
-pub const EXIT_USAGE: u8 = 2;
-pub const EXIT_INTERRUPTED: u8 = 130;
+pub use crate::exit::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
 
 #[derive(Debug, Parser)]
 #[command(

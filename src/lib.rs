@@ -12,12 +12,14 @@
 //! - [`phases`] / [`engine`]: the 14 phases as data, and the decisions of what runs next;
 //! - [`checks`]: the phase-14 smoke checks;
 //! - [`tui`] / [`headless`]: two renderings of the same event stream;
-//! - [`cli`]: argument parsing and exit codes;
-//! - [`secret`]: the type secret values are held in (never printed).
+//! - [`cli`]: argument parsing and dispatch; [`exit`]: the exit codes every command returns;
+//! - [`secret`]: the type secret values are held in (never printed);
+//! - [`tls`]: the TLS pieces the sandbox's servers and the checks' clients share.
 
 pub mod checks;
 pub mod cli;
 pub mod engine;
+pub mod exit;
 pub mod headless;
 pub mod phases;
 pub mod preset;
@@ -26,4 +28,5 @@ pub mod render;
 pub mod sandbox;
 pub mod secret;
 pub mod terraform;
+pub mod tls;
 pub mod tui;

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::exit::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
+
 /// Plan/apply counts as users read them: `+add ~change -remove`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Changes {
@@ -88,10 +90,10 @@ impl RunStatus {
     /// The documented exit code: 0 ok, 1 failed or stopped, 2 usage or bad input, 130 interrupted.
     pub fn exit_code(self) -> u8 {
         match self {
-            RunStatus::Ok => 0,
-            RunStatus::Failed | RunStatus::Stopped => 1,
-            RunStatus::Refused => 2,
-            RunStatus::Interrupted => 130,
+            RunStatus::Ok => EXIT_OK,
+            RunStatus::Failed | RunStatus::Stopped => EXIT_FAILED,
+            RunStatus::Refused => EXIT_USAGE,
+            RunStatus::Interrupted => EXIT_INTERRUPTED,
         }
     }
 }

@@ -158,10 +158,10 @@ mod mtls {
     use std::sync::Arc;
 
     use base64::Engine as _;
-    use rustls::client::danger::HandshakeSignatureValid;
+    use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
     use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-    use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
+    use rustls::DistinguishedName;
     use tokio::net::TcpListener;
     use tokio_stream::wrappers::ReceiverStream;
 
@@ -179,10 +179,12 @@ mod mtls {
         let addr = listener
             .local_addr()
             .map_err(|e| plugin_err("no local address", &e))?;
-        let client_der = pem_to_der(pem).ok_or_else(|| {
-            SandboxError::Plugin("PLUGIN_CLIENT_CERT holds no PEM certificate".into())
-        })?;
-        let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])
+        let client_der = CertificateDer::from_pem_slice(pem.as_bytes())
+            .map(|c| c.to_vec())
+            .map_err(|_| {
+                SandboxError::Plugin("PLUGIN_CLIENT_CERT holds no PEM certificate".into())
+            })?;
+        let cert = crate::tls::self_signed(&["localhost"])
             .map_err(|e| plugin_err("cannot generate the server certificate", &e))?;
         let server_der = cert.cert.der().to_vec();
         let tls = tls_config(
@@ -210,17 +212,6 @@ mod mtls {
             .serve_with_incoming_shutdown(ReceiverStream::new(rx), shutdown)
             .await
             .map_err(|e| plugin_err("gRPC server failed", &e))
-    }
-
-    /// The DER bytes of the first certificate in a PEM text.
-    pub(super) fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
-        let start = pem.find("-----BEGIN CERTIFICATE-----")? + "-----BEGIN CERTIFICATE-----".len();
-        let end = start + pem[start..].find("-----END CERTIFICATE-----")?;
-        let b64: String = pem[start..end]
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        base64::engine::general_purpose::STANDARD.decode(b64).ok()
     }
 
     fn tls_config(
@@ -275,50 +266,6 @@ mod mtls {
             }
         }
 
-        fn verify_tls12_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls12_signature(
-                message,
-                cert,
-                dss,
-                &self.provider.signature_verification_algorithms,
-            )
-        }
-
-        fn verify_tls13_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls13_signature(
-                message,
-                cert,
-                dss,
-                &self.provider.signature_verification_algorithms,
-            )
-        }
-
-        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-            self.provider
-                .signature_verification_algorithms
-                .supported_schemes()
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn pem_round_trip() {
-            let c = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-            assert_eq!(pem_to_der(&c.cert.pem()).unwrap(), c.cert.der().to_vec());
-            assert_eq!(pem_to_der("nothing"), None);
-        }
+        crate::tls::verify_signatures_with!(provider);
     }
 }

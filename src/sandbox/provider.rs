@@ -137,6 +137,83 @@ fn decode_dv(d: Option<&pb::DynamicValue>, ty_block: Option<&SchemaDef>) -> Resu
     }
 }
 
+/// A response that carries diagnostics. Every per-type handler answers through it: the shared
+/// first half ([`SandboxProvider::decode`]) fails into [`Diagnosed::with`], and the operations
+/// the sandbox refuses answer with [`refuse`].
+trait Diagnosed: Default {
+    fn diagnostics(&mut self) -> &mut Vec<pb::Diagnostic>;
+
+    /// This answer, with one more diagnostic.
+    fn with(mut self, d: pb::Diagnostic) -> Response<Self> {
+        self.diagnostics().push(d);
+        Response::new(self)
+    }
+}
+
+macro_rules! diagnosed {
+    ($($op:ident),* $(,)?) => {$(
+        impl Diagnosed for pb::$op::Response {
+            fn diagnostics(&mut self) -> &mut Vec<pb::Diagnostic> {
+                &mut self.diagnostics
+            }
+        }
+    )*};
+}
+
+diagnosed!(
+    validate_resource_config,
+    validate_data_resource_config,
+    upgrade_resource_state,
+    upgrade_resource_identity,
+    plan_resource_change,
+    apply_resource_change,
+    import_resource_state,
+    move_resource_state,
+    read_data_source,
+    generate_resource_config,
+    open_ephemeral_resource,
+);
+
+type Res<T> = Result<Response<T>, Status>;
+
+/// An operation the sandbox does not do: one error diagnostic, the rest of the answer empty.
+fn refuse<R: Diagnosed>(summary: impl Into<String>, detail: impl Into<String>) -> Response<R> {
+    R::default().with(error(summary, detail))
+}
+
+/// The raw msgpack of a value (the fakers seed on it), empty when there is none.
+fn msgpack(d: Option<&pb::DynamicValue>) -> &[u8] {
+    d.map(|c| c.msgpack.as_slice()).unwrap_or_default()
+}
+
+/// The names of a schema map, sorted (`GetMetadata` lists them in a stable order).
+fn sorted<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut v: Vec<String> = names.cloned().collect();
+    v.sort();
+    v
+}
+
+/// The operations whose answer never depends on the request: the `unimplemented` ones (state
+/// stores, actions) and those accepted with an empty answer. tonic's generated trait has no
+/// default methods, so each would otherwise be the same six lines. This writes the signature
+/// `#[tonic::async_trait]` gives an `async fn` (the attribute passes macro calls through).
+macro_rules! fixed_answers {
+    ($($op:ident($req:ty) -> $resp:ty => $answer:expr;)*) => {$(
+        fn $op<'life0, 'async_trait>(
+            &'life0 self,
+            _: Request<$req>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Res<$resp>> + Send + 'async_trait>,
+        >
+        where
+            'life0: 'async_trait,
+            Self: 'async_trait,
+        {
+            Box::pin(async { $answer })
+        }
+    )*};
+}
+
 impl SandboxProvider {
     pub fn new(info: &'static ProviderInfo, latency: Duration) -> SandboxProvider {
         SandboxProvider {
@@ -184,25 +261,42 @@ impl SandboxProvider {
         }
     }
 
-    /// Validate-time judgement of one configuration (resource or data source).
-    fn validate_config(
+    /// The shared first half of every per-type handler: the type's definition, and the request's
+    /// values decoded against it (in order; the first that does not decode is the error, with
+    /// `invalid` as its summary). The handler answers the error with [`Diagnosed::with`].
+    fn decode<const N: usize>(
+        &self,
+        kind: &str,
+        type_name: &str,
+        values: [Option<&pb::DynamicValue>; N],
+        invalid: &str,
+    ) -> Result<(SchemaDef, [Value; N]), pb::Diagnostic> {
+        let def = self.resource(kind, type_name)?;
+        let decoded = values.map(|v| decode_dv(v, Some(&def)));
+        if let Some(e) = decoded.iter().find_map(|d| d.as_ref().err()) {
+            return Err(error(invalid, e.clone()));
+        }
+        Ok((def, decoded.map(|d| d.unwrap_or(Value::Nil))))
+    }
+
+    /// Validate-time judgement of one configuration (resource or data source). A type or value
+    /// the sandbox cannot read is left to Terraform core: no diagnostics.
+    fn validate_config<R: Diagnosed>(
         &self,
         kind: Kind,
         type_name: &str,
         config: Option<&pb::DynamicValue>,
-    ) -> Vec<pb::Diagnostic> {
+    ) -> Response<R> {
         let kind_name = if kind == Kind::Data {
             "data source"
         } else {
             "resource"
         };
-        let Ok(def) = self.resource(kind_name, type_name) else {
-            return Vec::new();
+        let mut resp = R::default();
+        let Ok((_, [config])) = self.decode(kind_name, type_name, [config], "") else {
+            return Response::new(resp);
         };
-        let Ok(config) = decode_dv(config, Some(&def)) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
+        let out = resp.diagnostics();
         let mut checks = 0;
         if let Some(facts) = self.facts().get(kind, type_name) {
             let j = judge::validate(facts, &config, self.info.type_name);
@@ -221,7 +315,7 @@ impl SandboxProvider {
             checks += 1;
         }
         self.record_checks("validate", checks);
-        out
+        Response::new(resp)
     }
 
     /// The parsed schema (an error message if the embedded file is unreadable).
@@ -326,8 +420,6 @@ fn region_of(id: &str) -> String {
     }
 }
 
-type Res<T> = Result<Response<T>, Status>;
-
 #[tonic::async_trait]
 impl Provider for SandboxProvider {
     async fn get_metadata(
@@ -336,33 +428,21 @@ impl Provider for SandboxProvider {
     ) -> Res<pb::get_metadata::Response> {
         use pb::get_metadata as m;
         let s = self.proto().map_err(Status::internal)?;
-        let mut resources: Vec<_> = s.resource_schemas.keys().cloned().collect();
-        let mut data_sources: Vec<_> = s.data_source_schemas.keys().cloned().collect();
-        let mut ephemeral: Vec<_> = s.ephemeral_resource_schemas.keys().cloned().collect();
-        let mut functions: Vec<_> = s.functions.keys().cloned().collect();
-        for v in [
-            &mut resources,
-            &mut data_sources,
-            &mut ephemeral,
-            &mut functions,
-        ] {
-            v.sort();
-        }
         Ok(Response::new(m::Response {
             server_capabilities: Some(super::schema::server_capabilities()),
-            resources: resources
+            resources: sorted(s.resource_schemas.keys())
                 .into_iter()
                 .map(|type_name| m::ResourceMetadata { type_name })
                 .collect(),
-            data_sources: data_sources
+            data_sources: sorted(s.data_source_schemas.keys())
                 .into_iter()
                 .map(|type_name| m::DataSourceMetadata { type_name })
                 .collect(),
-            ephemeral_resources: ephemeral
+            ephemeral_resources: sorted(s.ephemeral_resource_schemas.keys())
                 .into_iter()
                 .map(|type_name| m::EphemeralMetadata { type_name })
                 .collect(),
-            functions: functions
+            functions: sorted(s.functions.keys())
                 .into_iter()
                 .map(|name| m::FunctionMetadata { name })
                 .collect(),
@@ -379,21 +459,12 @@ impl Provider for SandboxProvider {
         ))
     }
 
-    async fn validate_provider_config(
-        &self,
-        _: Request<pb::validate_provider_config::Request>,
-    ) -> Res<pb::validate_provider_config::Response> {
-        Ok(Response::new(Default::default()))
-    }
-
     async fn validate_resource_config(
         &self,
         req: Request<pb::validate_resource_config::Request>,
     ) -> Res<pb::validate_resource_config::Response> {
         let req = req.into_inner();
-        Ok(Response::new(pb::validate_resource_config::Response {
-            diagnostics: self.validate_config(Kind::Resource, &req.type_name, req.config.as_ref()),
-        }))
+        Ok(self.validate_config(Kind::Resource, &req.type_name, req.config.as_ref()))
     }
 
     async fn validate_data_resource_config(
@@ -401,9 +472,7 @@ impl Provider for SandboxProvider {
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> Res<pb::validate_data_resource_config::Response> {
         let req = req.into_inner();
-        Ok(Response::new(pb::validate_data_resource_config::Response {
-            diagnostics: self.validate_config(Kind::Data, &req.type_name, req.config.as_ref()),
-        }))
+        Ok(self.validate_config(Kind::Data, &req.type_name, req.config.as_ref()))
     }
 
     async fn upgrade_resource_state(
@@ -412,20 +481,17 @@ impl Provider for SandboxProvider {
     ) -> Res<pb::upgrade_resource_state::Response> {
         let req = req.into_inner();
         let mut resp = pb::upgrade_resource_state::Response::default();
-        let def = match self.resource("resource", &req.type_name) {
+        let (def, []) = match self.decode("resource", &req.type_name, [], "") {
             Ok(x) => x,
-            Err(d) => {
-                resp.diagnostics.push(d);
-                return Ok(Response::new(resp));
-            }
+            Err(d) => return Ok(resp.with(d)),
         };
         let raw = req.raw_state.unwrap_or_default();
         if raw.json.is_empty() {
             if !raw.flatmap.is_empty() {
-                resp.diagnostics.push(error(
+                return Ok(resp.with(error(
                     "Legacy state not supported",
                     "The sandbox reads only JSON resource state; delete the sandbox state and apply again.",
-                ));
+                )));
             }
             return Ok(Response::new(resp));
         }
@@ -437,26 +503,6 @@ impl Provider for SandboxProvider {
             )),
         }
         Ok(Response::new(resp))
-    }
-
-    async fn get_resource_identity_schemas(
-        &self,
-        _: Request<pb::get_resource_identity_schemas::Request>,
-    ) -> Res<pb::get_resource_identity_schemas::Response> {
-        Ok(Response::new(Default::default()))
-    }
-
-    async fn upgrade_resource_identity(
-        &self,
-        _: Request<pb::upgrade_resource_identity::Request>,
-    ) -> Res<pb::upgrade_resource_identity::Response> {
-        Ok(Response::new(pb::upgrade_resource_identity::Response {
-            upgraded_identity: None,
-            diagnostics: vec![error(
-                "Resource identity not supported",
-                "The sandbox declares no identity schemas.",
-            )],
-        }))
     }
 
     async fn configure_provider(
@@ -502,64 +548,54 @@ impl Provider for SandboxProvider {
             planned_private: req.prior_private.clone(),
             ..Default::default()
         };
-        let def = match self.resource("resource", &req.type_name) {
-            Ok(x) => x,
-            Err(d) => {
-                resp.diagnostics.push(d);
-                return Ok(Response::new(resp));
-            }
-        };
-        let decoded = decode_dv(req.proposed_new_state.as_ref(), Some(&def))
-            .and_then(|p| Ok((p, decode_dv(req.prior_state.as_ref(), Some(&def))?)));
-        match decoded {
-            Ok((proposed, prior)) => {
-                let prior = (!prior.is_nil()).then_some(&prior);
-                if proposed.is_nil() {
-                    // A destroy plan.
-                    resp.planned_state = dv(&proposed);
-                    return Ok(Response::new(resp));
-                }
-                let mut planned = value::plan(&def.block, proposed.clone(), prior);
-                let facts = self.facts().get(Kind::Resource, &req.type_name);
-                // Plan-time defaults: the SDK fills an unset attribute with its `Default`.
-                if let Some(facts) = facts {
-                    for a in facts.attrs.iter().filter(|a| a.path.len() == 1) {
-                        let (Some(d), Some(v)) = (&a.default, value::get(&planned, &a.path[0]))
-                        else {
-                            continue;
-                        };
-                        if value::is_unknown(v) {
-                            let dflt =
-                                value::json_to_ty(&value::attr_type(&def.block, &a.path[0]), d);
-                            set_path(&mut planned, &a.path, dflt);
-                        }
-                    }
-                }
-                let config = decode_dv(req.config.as_ref(), Some(&def)).unwrap_or(Value::Nil);
-                let verdict = rules::plan(&req.type_name, prior, &planned, &config);
-                resp.diagnostics
-                    .extend(verdict.findings.iter().map(diagnostic));
-                let mut replace = verdict.replace;
-                if let (Some(prior), Some(facts)) = (prior, facts) {
-                    for p in judge::requires_replace(facts, prior, &planned) {
-                        if !replace.contains(&p) {
-                            replace.push(p);
-                        }
-                    }
-                }
-                self.record_checks("plan", verdict.checks + usize::from(facts.is_some()));
-                resp.requires_replace = replace
-                    .iter()
-                    .map(|p| {
-                        diagnostic(&Finding::error(p.clone(), "", ""))
-                            .attribute
-                            .unwrap_or_default()
-                    })
-                    .collect();
-                resp.planned_state = dv(&planned);
-            }
-            Err(e) => resp.diagnostics.push(error("Invalid plan request", e)),
+        let values = [req.proposed_new_state.as_ref(), req.prior_state.as_ref()];
+        let (def, [proposed, prior]) =
+            match self.decode("resource", &req.type_name, values, "Invalid plan request") {
+                Ok(x) => x,
+                Err(d) => return Ok(resp.with(d)),
+            };
+        let prior = (!prior.is_nil()).then_some(&prior);
+        if proposed.is_nil() {
+            // A destroy plan.
+            resp.planned_state = dv(&proposed);
+            return Ok(Response::new(resp));
         }
+        let mut planned = value::plan(&def.block, proposed.clone(), prior);
+        let facts = self.facts().get(Kind::Resource, &req.type_name);
+        // Plan-time defaults: the SDK fills an unset attribute with its `Default`.
+        if let Some(facts) = facts {
+            for a in facts.attrs.iter().filter(|a| a.path.len() == 1) {
+                let (Some(d), Some(v)) = (&a.default, value::get(&planned, &a.path[0])) else {
+                    continue;
+                };
+                if value::is_unknown(v) {
+                    let dflt = value::json_to_ty(&value::attr_type(&def.block, &a.path[0]), d);
+                    set_path(&mut planned, &a.path, dflt);
+                }
+            }
+        }
+        let config = decode_dv(req.config.as_ref(), Some(&def)).unwrap_or(Value::Nil);
+        let verdict = rules::plan(&req.type_name, prior, &planned, &config);
+        resp.diagnostics
+            .extend(verdict.findings.iter().map(diagnostic));
+        let mut replace = verdict.replace;
+        if let (Some(prior), Some(facts)) = (prior, facts) {
+            for p in judge::requires_replace(facts, prior, &planned) {
+                if !replace.contains(&p) {
+                    replace.push(p);
+                }
+            }
+        }
+        self.record_checks("plan", verdict.checks + usize::from(facts.is_some()));
+        resp.requires_replace = replace
+            .iter()
+            .map(|p| {
+                diagnostic(&Finding::error(p.clone(), "", ""))
+                    .attribute
+                    .unwrap_or_default()
+            })
+            .collect();
+        resp.planned_state = dv(&planned);
         Ok(Response::new(resp))
     }
 
@@ -573,96 +609,79 @@ impl Provider for SandboxProvider {
             private: req.planned_private.clone(),
             ..Default::default()
         };
-        let def = match self.resource("resource", &req.type_name) {
-            Ok(x) => x,
-            Err(d) => {
-                resp.diagnostics.push(d);
-                return Ok(Response::new(resp));
+        let values = [req.planned_state.as_ref(), req.prior_state.as_ref()];
+        let (def, [mut planned, prior]) =
+            match self.decode("resource", &req.type_name, values, "Invalid apply request") {
+                Ok(x) => x,
+                Err(d) => return Ok(resp.with(d)),
+            };
+        let prior_ref = (!prior.is_nil()).then_some(&prior);
+        let verdict = rules::apply(&req.type_name, prior_ref, &planned, &self.provider_config());
+        self.record_checks("apply", verdict.checks);
+        resp.diagnostics
+            .extend(verdict.findings.iter().map(diagnostic));
+        if let Some(ns) = &verdict.deletes_namespace {
+            if let Some(c) = &self.cluster {
+                let _ = c.remove_namespace(ns);
+            }
+        }
+        if let (Some((ns, prefix)), Some(c)) = (&verdict.needs_namespace, &self.cluster) {
+            if !c.has_namespace(ns) {
+                resp.diagnostics.push(error(
+                    format!("{prefix}namespaces \"{ns}\" not found"),
+                    format!(
+                        "The Kubernetes API refuses objects in a namespace that does not exist (NamespaceLifecycle admission), and the provider does not wait for it: make this resource depend on the namespace it is created in.\n\nSandbox: API rule (Kubernetes API server), {} behaviour facts.",
+                        self.info.type_name
+                    ),
+                ));
+            }
+        }
+        if has_error(&resp.diagnostics) {
+            // The API refused the change: the object keeps its prior state.
+            resp.new_state = req.prior_state.clone();
+            return Ok(Response::new(resp));
+        }
+        if let (Some(ns), Some(c)) = (&verdict.creates_namespace, &self.cluster) {
+            tokio::time::sleep(NAMESPACE_CREATE_TIME).await;
+            let _ = c.add_namespace(ns);
+        }
+        if planned.is_nil() {
+            if let Err(e) = self.data_plane(&req.type_name, &prior, &mut planned).await {
+                resp.new_state = req.prior_state.clone();
+                return Ok(resp.with(e));
+            }
+            resp.new_state = dv(&planned);
+            return Ok(Response::new(resp));
+        }
+        let legacy = !verdict.state_fixes.is_empty();
+        for (path, v) in verdict.state_fixes {
+            set_path(&mut planned, &path, v);
+        }
+        if self.info.type_name == "random" && prior.is_nil() {
+            match super::random::apply_create(&req.type_name, planned.clone()) {
+                Ok(v) => planned = v,
+                Err(e) => {
+                    resp.new_state = None;
+                    return Ok(resp.with(error(
+                        e,
+                        "Sandbox: terraform-provider-random@v3.9.0 Create.",
+                    )));
+                }
+            }
+        }
+        let faker = Faker::new(&req.type_name, msgpack(req.config.as_ref()), &planned);
+        let mut state = value::fill(&def.block, planned, &faker, Fill::Unknowns);
+        let served = match self.data_plane(&req.type_name, &prior, &mut state).await {
+            Ok(changed) => changed,
+            Err(e) => {
+                resp.new_state = req.prior_state.clone();
+                return Ok(resp.with(e));
             }
         };
-        let decoded = decode_dv(req.planned_state.as_ref(), Some(&def))
-            .and_then(|p| Ok((p, decode_dv(req.prior_state.as_ref(), Some(&def))?)));
-        match decoded {
-            Ok((mut planned, prior)) => {
-                let prior_ref = (!prior.is_nil()).then_some(&prior);
-                let verdict =
-                    rules::apply(&req.type_name, prior_ref, &planned, &self.provider_config());
-                self.record_checks("apply", verdict.checks);
-                resp.diagnostics
-                    .extend(verdict.findings.iter().map(diagnostic));
-                if let Some(ns) = &verdict.deletes_namespace {
-                    if let Some(c) = &self.cluster {
-                        let _ = c.remove_namespace(ns);
-                    }
-                }
-                if let (Some((ns, prefix)), Some(c)) = (&verdict.needs_namespace, &self.cluster) {
-                    if !c.has_namespace(ns) {
-                        resp.diagnostics.push(error(
-                            format!("{prefix}namespaces \"{ns}\" not found"),
-                            format!(
-                                "The Kubernetes API refuses objects in a namespace that does not exist (NamespaceLifecycle admission), and the provider does not wait for it: make this resource depend on the namespace it is created in.\n\nSandbox: API rule (Kubernetes API server), {} behaviour facts.",
-                                self.info.type_name
-                            ),
-                        ));
-                    }
-                }
-                if has_error(&resp.diagnostics) {
-                    // The API refused the change: the object keeps its prior state.
-                    resp.new_state = req.prior_state.clone();
-                    return Ok(Response::new(resp));
-                }
-                if let (Some(ns), Some(c)) = (&verdict.creates_namespace, &self.cluster) {
-                    tokio::time::sleep(NAMESPACE_CREATE_TIME).await;
-                    let _ = c.add_namespace(ns);
-                }
-                if planned.is_nil() {
-                    if let Err(e) = self.data_plane(&req.type_name, &prior, &mut planned).await {
-                        resp.diagnostics.push(e);
-                        resp.new_state = req.prior_state.clone();
-                        return Ok(Response::new(resp));
-                    }
-                    resp.new_state = dv(&planned);
-                    return Ok(Response::new(resp));
-                }
-                let legacy = !verdict.state_fixes.is_empty();
-                for (path, v) in verdict.state_fixes {
-                    set_path(&mut planned, &path, v);
-                }
-                if self.info.type_name == "random" && prior.is_nil() {
-                    match super::random::apply_create(&req.type_name, planned.clone()) {
-                        Ok(v) => planned = v,
-                        Err(e) => {
-                            resp.diagnostics.push(error(
-                                e,
-                                "Sandbox: terraform-provider-random@v3.9.0 Create.",
-                            ));
-                            resp.new_state = None;
-                            return Ok(Response::new(resp));
-                        }
-                    }
-                }
-                let config = req
-                    .config
-                    .as_ref()
-                    .map(|c| c.msgpack.as_slice())
-                    .unwrap_or_default();
-                let faker = Faker::new(&req.type_name, config, &planned);
-                let mut state = value::fill(&def.block, planned, &faker, Fill::Unknowns);
-                let served = match self.data_plane(&req.type_name, &prior, &mut state).await {
-                    Ok(changed) => changed,
-                    Err(e) => {
-                        resp.diagnostics.push(e);
-                        resp.new_state = req.prior_state.clone();
-                        return Ok(Response::new(resp));
-                    }
-                };
-                resp.new_state = dv(&state);
-                // SDKv2 providers declare the legacy type system, under which Terraform accepts
-                // a value the API chose instead of the planned one (and shows the drift later).
-                resp.legacy_type_system = legacy || served;
-            }
-            Err(e) => resp.diagnostics.push(error("Invalid apply request", e)),
-        }
+        resp.new_state = dv(&state);
+        // SDKv2 providers declare the legacy type system, under which Terraform accepts
+        // a value the API chose instead of the planned one (and shows the drift later).
+        resp.legacy_type_system = legacy || served;
         Ok(Response::new(resp))
     }
 
@@ -671,27 +690,14 @@ impl Provider for SandboxProvider {
         req: Request<pb::import_resource_state::Request>,
     ) -> Res<pb::import_resource_state::Response> {
         let req = req.into_inner();
-        Ok(Response::new(pb::import_resource_state::Response {
-            diagnostics: vec![error(
-                "Import is not available in the sandbox",
-                format!(
-                    "The sandbox {} provider has no real objects to import {} {:?} from; \
-                     remove the import block or run against the real provider.",
-                    self.info.type_name, req.type_name, req.id
-                ),
-            )],
-            ..Default::default()
-        }))
-    }
-
-    async fn move_resource_state(
-        &self,
-        _: Request<pb::move_resource_state::Request>,
-    ) -> Res<pb::move_resource_state::Response> {
-        Ok(Response::new(pb::move_resource_state::Response {
-            diagnostics: vec![error("Moving state is not available in the sandbox", "")],
-            ..Default::default()
-        }))
+        Ok(refuse(
+            "Import is not available in the sandbox",
+            format!(
+                "The sandbox {} provider has no real objects to import {} {:?} from; \
+                 remove the import block or run against the real provider.",
+                self.info.type_name, req.type_name, req.id
+            ),
+        ))
     }
 
     async fn read_data_source(
@@ -700,57 +706,30 @@ impl Provider for SandboxProvider {
     ) -> Res<pb::read_data_source::Response> {
         let req = req.into_inner();
         let mut resp = pb::read_data_source::Response::default();
-        match self.resource("data source", &req.type_name) {
-            Ok(def) => match decode_dv(req.config.as_ref(), Some(&def)) {
-                Ok(config) => {
-                    let bytes = req
-                        .config
-                        .as_ref()
-                        .map(|c| c.msgpack.as_slice())
-                        .unwrap_or_default();
-                    let verdict =
-                        rules::read_data(&req.type_name, &config, &self.provider_config());
-                    self.record_checks("read", verdict.checks);
-                    resp.diagnostics
-                        .extend(verdict.findings.iter().map(diagnostic));
-                    if has_error(&resp.diagnostics) {
-                        return Ok(Response::new(resp));
-                    }
-                    let faker = Faker::new(&req.type_name, bytes, &config);
-                    let mut state =
-                        value::fill(&def.block, config, &faker, Fill::UnknownsAndComputedNulls);
-                    for (name, v) in verdict.values {
-                        set_path(&mut state, &[name], v);
-                    }
-                    resp.state = dv(&state);
-                }
-                Err(e) => resp
-                    .diagnostics
-                    .push(error("Invalid data source request", e)),
-            },
-            Err(d) => resp.diagnostics.push(d),
+        let invalid = "Invalid data source request";
+        let (def, [config]) = match self.decode(
+            "data source",
+            &req.type_name,
+            [req.config.as_ref()],
+            invalid,
+        ) {
+            Ok(x) => x,
+            Err(d) => return Ok(resp.with(d)),
+        };
+        let verdict = rules::read_data(&req.type_name, &config, &self.provider_config());
+        self.record_checks("read", verdict.checks);
+        resp.diagnostics
+            .extend(verdict.findings.iter().map(diagnostic));
+        if has_error(&resp.diagnostics) {
+            return Ok(Response::new(resp));
         }
+        let faker = Faker::new(&req.type_name, msgpack(req.config.as_ref()), &config);
+        let mut state = value::fill(&def.block, config, &faker, Fill::UnknownsAndComputedNulls);
+        for (name, v) in verdict.values {
+            set_path(&mut state, &[name], v);
+        }
+        resp.state = dv(&state);
         Ok(Response::new(resp))
-    }
-
-    async fn generate_resource_config(
-        &self,
-        _: Request<pb::generate_resource_config::Request>,
-    ) -> Res<pb::generate_resource_config::Response> {
-        Ok(Response::new(pb::generate_resource_config::Response {
-            config: None,
-            diagnostics: vec![error(
-                "Config generation is not available in the sandbox",
-                "",
-            )],
-        }))
-    }
-
-    async fn validate_ephemeral_resource_config(
-        &self,
-        _: Request<pb::validate_ephemeral_resource_config::Request>,
-    ) -> Res<pb::validate_ephemeral_resource_config::Response> {
-        Ok(Response::new(Default::default()))
     }
 
     async fn open_ephemeral_resource(
@@ -759,28 +738,19 @@ impl Provider for SandboxProvider {
     ) -> Res<pb::open_ephemeral_resource::Response> {
         let req = req.into_inner();
         let mut resp = pb::open_ephemeral_resource::Response::default();
-        match self.resource("ephemeral resource", &req.type_name) {
-            Ok(def) => match decode_dv(req.config.as_ref(), Some(&def)) {
-                Ok(config) => {
-                    let bytes = req
-                        .config
-                        .as_ref()
-                        .map(|c| c.msgpack.as_slice())
-                        .unwrap_or_default();
-                    let faker = Faker::new(&req.type_name, bytes, &config);
-                    resp.result = dv(&value::fill(
-                        &def.block,
-                        config,
-                        &faker,
-                        Fill::UnknownsAndComputedNulls,
-                    ));
-                }
-                Err(e) => resp
-                    .diagnostics
-                    .push(error("Invalid ephemeral resource request", e)),
-            },
-            Err(d) => resp.diagnostics.push(d),
-        }
+        let invalid = "Invalid ephemeral resource request";
+        let (def, [config]) = match self.decode(
+            "ephemeral resource",
+            &req.type_name,
+            [req.config.as_ref()],
+            invalid,
+        ) {
+            Ok(x) => x,
+            Err(d) => return Ok(resp.with(d)),
+        };
+        let faker = Faker::new(&req.type_name, msgpack(req.config.as_ref()), &config);
+        let fill = Fill::UnknownsAndComputedNulls;
+        resp.result = dv(&value::fill(&def.block, config, &faker, fill));
         Ok(Response::new(resp))
     }
 
@@ -794,29 +764,7 @@ impl Provider for SandboxProvider {
         }))
     }
 
-    async fn close_ephemeral_resource(
-        &self,
-        _: Request<pb::close_ephemeral_resource::Request>,
-    ) -> Res<pb::close_ephemeral_resource::Response> {
-        Ok(Response::new(Default::default()))
-    }
-
     type ListResourceStream = futures::stream::Empty<Result<pb::list_resource::Event, Status>>;
-
-    async fn list_resource(
-        &self,
-        _: Request<pb::list_resource::Request>,
-    ) -> Res<Self::ListResourceStream> {
-        // List resources are not declared in the served schema, so Terraform never asks.
-        Ok(Response::new(futures::stream::empty()))
-    }
-
-    async fn validate_list_resource_config(
-        &self,
-        _: Request<pb::validate_list_resource_config::Request>,
-    ) -> Res<pb::validate_list_resource_config::Response> {
-        Ok(Response::new(Default::default()))
-    }
 
     async fn get_functions(
         &self,
@@ -891,87 +839,10 @@ impl Provider for SandboxProvider {
         }))
     }
 
-    async fn validate_state_store_config(
-        &self,
-        _: Request<pb::validate_state_store::Request>,
-    ) -> Res<pb::validate_state_store::Response> {
-        Err(Status::unimplemented("the sandbox serves no state stores"))
-    }
-
-    async fn configure_state_store(
-        &self,
-        _: Request<pb::configure_state_store::Request>,
-    ) -> Res<pb::configure_state_store::Response> {
-        Err(Status::unimplemented("the sandbox serves no state stores"))
-    }
-
     type ReadStateBytesStream =
         futures::stream::Empty<Result<pb::read_state_bytes::Response, Status>>;
 
-    async fn read_state_bytes(
-        &self,
-        _: Request<pb::read_state_bytes::Request>,
-    ) -> Res<Self::ReadStateBytesStream> {
-        Err(Status::unimplemented("the sandbox serves no state stores"))
-    }
-
-    async fn write_state_bytes(
-        &self,
-        _: Request<tonic::Streaming<pb::write_state_bytes::RequestChunk>>,
-    ) -> Res<pb::write_state_bytes::Response> {
-        Err(Status::unimplemented("the sandbox serves no state stores"))
-    }
-
-    async fn lock_state(
-        &self,
-        _: Request<pb::lock_state::Request>,
-    ) -> Res<pb::lock_state::Response> {
-        Err(Status::unimplemented("the sandbox serves no state stores"))
-    }
-
-    async fn unlock_state(
-        &self,
-        _: Request<pb::unlock_state::Request>,
-    ) -> Res<pb::unlock_state::Response> {
-        Err(Status::unimplemented("the sandbox serves no state stores"))
-    }
-
-    async fn get_states(
-        &self,
-        _: Request<pb::get_states::Request>,
-    ) -> Res<pb::get_states::Response> {
-        Err(Status::unimplemented("the sandbox serves no state stores"))
-    }
-
-    async fn delete_state(
-        &self,
-        _: Request<pb::delete_state::Request>,
-    ) -> Res<pb::delete_state::Response> {
-        Err(Status::unimplemented("the sandbox serves no state stores"))
-    }
-
-    async fn plan_action(
-        &self,
-        _: Request<pb::plan_action::Request>,
-    ) -> Res<pb::plan_action::Response> {
-        Err(Status::unimplemented("the sandbox serves no actions"))
-    }
-
     type InvokeActionStream = futures::stream::Empty<Result<pb::invoke_action::Event, Status>>;
-
-    async fn invoke_action(
-        &self,
-        _: Request<pb::invoke_action::Request>,
-    ) -> Res<Self::InvokeActionStream> {
-        Err(Status::unimplemented("the sandbox serves no actions"))
-    }
-
-    async fn validate_action_config(
-        &self,
-        _: Request<pb::validate_action_config::Request>,
-    ) -> Res<pb::validate_action_config::Response> {
-        Err(Status::unimplemented("the sandbox serves no actions"))
-    }
 
     async fn stop_provider(
         &self,
@@ -980,6 +851,74 @@ impl Provider for SandboxProvider {
         self.stop.notify_waiters();
         Ok(Response::new(Default::default()))
     }
+
+    // Accepted with an empty answer: there is nothing to check or to release.
+    fixed_answers! {
+        validate_provider_config(pb::validate_provider_config::Request)
+            -> pb::validate_provider_config::Response
+            => Ok(Response::new(Default::default()));
+        get_resource_identity_schemas(pb::get_resource_identity_schemas::Request)
+            -> pb::get_resource_identity_schemas::Response
+            => Ok(Response::new(Default::default()));
+        validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request)
+            -> pb::validate_ephemeral_resource_config::Response
+            => Ok(Response::new(Default::default()));
+        close_ephemeral_resource(pb::close_ephemeral_resource::Request)
+            -> pb::close_ephemeral_resource::Response
+            => Ok(Response::new(Default::default()));
+        validate_list_resource_config(pb::validate_list_resource_config::Request)
+            -> pb::validate_list_resource_config::Response
+            => Ok(Response::new(Default::default()));
+        // List resources are not declared in the served schema, so Terraform never asks.
+        list_resource(pb::list_resource::Request)
+            -> Self::ListResourceStream => Ok(Response::new(futures::stream::empty()));
+    }
+
+    // Refused with a diagnostic Terraform shows: the sandbox has no real objects behind them.
+    fixed_answers! {
+        upgrade_resource_identity(pb::upgrade_resource_identity::Request)
+            -> pb::upgrade_resource_identity::Response => Ok(refuse(
+                "Resource identity not supported",
+                "The sandbox declares no identity schemas.",
+            ));
+        move_resource_state(pb::move_resource_state::Request)
+            -> pb::move_resource_state::Response
+            => Ok(refuse("Moving state is not available in the sandbox", ""));
+        generate_resource_config(pb::generate_resource_config::Request)
+            -> pb::generate_resource_config::Response
+            => Ok(refuse("Config generation is not available in the sandbox", ""));
+    }
+
+    // State stores and actions are not declared in the served schema either.
+    fixed_answers! {
+        validate_state_store_config(pb::validate_state_store::Request)
+            -> pb::validate_state_store::Response => Err(no_state_stores());
+        configure_state_store(pb::configure_state_store::Request)
+            -> pb::configure_state_store::Response => Err(no_state_stores());
+        read_state_bytes(pb::read_state_bytes::Request)
+            -> Self::ReadStateBytesStream => Err(no_state_stores());
+        write_state_bytes(tonic::Streaming<pb::write_state_bytes::RequestChunk>)
+            -> pb::write_state_bytes::Response => Err(no_state_stores());
+        lock_state(pb::lock_state::Request) -> pb::lock_state::Response => Err(no_state_stores());
+        unlock_state(pb::unlock_state::Request)
+            -> pb::unlock_state::Response => Err(no_state_stores());
+        get_states(pb::get_states::Request) -> pb::get_states::Response => Err(no_state_stores());
+        delete_state(pb::delete_state::Request)
+            -> pb::delete_state::Response => Err(no_state_stores());
+        plan_action(pb::plan_action::Request) -> pb::plan_action::Response => Err(no_actions());
+        invoke_action(pb::invoke_action::Request)
+            -> Self::InvokeActionStream => Err(no_actions());
+        validate_action_config(pb::validate_action_config::Request)
+            -> pb::validate_action_config::Response => Err(no_actions());
+    }
+}
+
+fn no_state_stores() -> Status {
+    Status::unimplemented("the sandbox serves no state stores")
+}
+
+fn no_actions() -> Status {
+    Status::unimplemented("the sandbox serves no actions")
 }
 
 #[cfg(test)]

@@ -145,7 +145,7 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
         Ok(p) => p,
         Err(e) => {
             eprintln!("mobi-tui: error: {e}");
-            return crate::cli::EXIT_USAGE;
+            return crate::exit::EXIT_USAGE;
         }
     };
     // One run per env: the wizard runs Terraform on this env too (see `engine::run_lock`).
@@ -153,7 +153,7 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
         Ok(l) => l,
         Err(e) => {
             eprintln!("mobi-tui: error: {e}");
-            return crate::cli::EXIT_USAGE;
+            return crate::exit::EXIT_USAGE;
         }
     };
     {
@@ -162,7 +162,7 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
             eprintln!(
                 "mobi-tui: error: the wizard needs a terminal (stdin and stdout are not one); for a run without one use --preset FILE (see --help)"
             );
-            return crate::cli::EXIT_USAGE;
+            return crate::exit::EXIT_USAGE;
         }
     }
     let opts = Options {
@@ -179,7 +179,7 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("mobi-tui: error: cannot start the async runtime: {e}");
-            return crate::cli::EXIT_FAILED;
+            return crate::exit::EXIT_FAILED;
         }
     };
     let result = rt.block_on(async {
@@ -201,7 +201,7 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
             // Not `eprintln!`: after a hangup stderr may be the closed terminal, and a failed
             // write must not turn into a panic.
             let _ = writeln!(io::stderr(), "mobi-tui: error: {e}");
-            crate::cli::EXIT_FAILED
+            crate::exit::EXIT_FAILED
         }
     }
 }
@@ -393,7 +393,7 @@ pub async fn run_loop(
                 Some(Ok(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
                 Some(Ok(_)) => None,
                 Some(Err(e)) if !app.running() => return Err(e),
-                None if !app.running() => return Ok(leaving.map_or(crate::cli::EXIT_OK, |l| l.code)),
+                None if !app.running() => return Ok(leaving.map_or(crate::exit::EXIT_OK, |l| l.code)),
                 // Input lost while Terraform runs: the terminal hung up.
                 Some(Err(_)) | None => {
                     leaving = Some(terminal_lost(&mut app, &interrupt, &slot, margin, leaving));
@@ -421,7 +421,7 @@ pub async fn run_loop(
         while let Some(action) = queue.pop_front() {
             for cmd in update(&mut app, action) {
                 match cmd {
-                    Command::Quit => return Ok(leaving.map_or(crate::cli::EXIT_OK, |l| l.code)),
+                    Command::Quit => return Ok(leaving.map_or(crate::exit::EXIT_OK, |l| l.code)),
                     Command::PrepareReview(p) => {
                         queue.push_back(Action::ReviewReady(prepare_review(&app, &p)))
                     }
@@ -454,7 +454,7 @@ pub async fn run_loop(
                 }
             }
             if app.quit {
-                return Ok(leaving.map_or(crate::cli::EXIT_OK, |l| l.code));
+                return Ok(leaving.map_or(crate::exit::EXIT_OK, |l| l.code));
             }
         }
     }

@@ -4,6 +4,7 @@ mod completions;
 mod fidelity;
 mod generate;
 mod impact;
+mod layering;
 mod live;
 mod presets;
 mod run_lock;

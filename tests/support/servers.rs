@@ -352,11 +352,8 @@ pub struct SelfSigned {
 
 impl SelfSigned {
     pub fn generate() -> Self {
-        let ck = rcgen::generate_simple_self_signed(vec![
-            "127.0.0.1".to_string(),
-            "localhost".to_string(),
-        ])
-        .expect("self-signed certificate");
+        let ck = mobi_tui::tls::self_signed(&["127.0.0.1", "localhost"])
+            .expect("self-signed certificate");
         let dir = tempfile::Builder::new()
             .prefix("mobi-tls-")
             .tempdir()

@@ -217,11 +217,12 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<(), S
 
 /// A self-signed certificate for 127.0.0.1 and localhost: `(cert PEM, key PEM)`.
 pub fn self_signed() -> Result<(String, String), ServiceError> {
-    let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
-        .map_err(|e| ServiceError::Command {
+    let ck = crate::tls::self_signed(&["127.0.0.1", "localhost"]).map_err(|e| {
+        ServiceError::Command {
             what: "certificate generation".into(),
             detail: e.to_string(),
-        })?;
+        }
+    })?;
     Ok((ck.cert.pem(), ck.key_pair.serialize_pem()))
 }
 
