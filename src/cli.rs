@@ -18,6 +18,28 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_INTERRUPTED: u8 = 130;
 
+/// How every user-facing error line on stderr starts, whichever command printed it.
+pub const ERROR_PREFIX: &str = "mobi-tui: error: ";
+/// How every user-facing warning line on stderr starts.
+pub const WARNING_PREFIX: &str = "mobi-tui: warning: ";
+
+/// Prints one error line on stderr, `mobi-tui: error: MESSAGE`. The only way the crate reports
+/// an error to the user (a test scans `src/` for any other). A failed write is ignored: after a
+/// hangup stderr may be the closed terminal, and reporting must not panic.
+pub fn print_error(message: impl std::fmt::Display) {
+    print_line(ERROR_PREFIX, message);
+}
+
+/// Prints one warning line on stderr, `mobi-tui: warning: MESSAGE`.
+pub fn print_warning(message: impl std::fmt::Display) {
+    print_line(WARNING_PREFIX, message);
+}
+
+fn print_line(prefix: &str, message: impl std::fmt::Display) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{prefix}{message}");
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "mobi-tui",
@@ -120,7 +142,16 @@ where
 {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
+        Err(e) if e.use_stderr() => {
+            // clap's own lines start `error: `; the prefix makes them `mobi-tui: error: ` like
+            // every other error (clap picks the colours, anstream drops them off a terminal).
+            use std::io::Write as _;
+            let _ = anstream::AutoStream::auto(std::io::stderr().lock())
+                .write_fmt(format_args!("mobi-tui: {}", e.render().ansi()));
+            return u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE);
+        }
         Err(e) => {
+            // --help and --version: to stdout, as clap prints them.
             let _ = e.print();
             return u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE);
         }
@@ -166,7 +197,7 @@ where
     match result {
         Ok(code) => code,
         Err(f) => {
-            eprintln!("mobi-tui: error: {}", f.message);
+            print_error(&f.message);
             f.code
         }
     }
