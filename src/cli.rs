@@ -13,7 +13,10 @@ use crate::headless::{self, doctor::DoctorArgs, RunArgs, Wiring};
 use crate::preset;
 use crate::render::{self, writer::WriteOptions, RenderError};
 
-pub use crate::exit::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
+pub use crate::exit::{
+    print_error, print_warning, ERROR_PREFIX, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE,
+    WARNING_PREFIX,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -117,7 +120,16 @@ where
 {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
+        Err(e) if e.use_stderr() => {
+            // clap's own lines start `error: `; the prefix makes them `mobi-tui: error: ` like
+            // every other error (clap picks the colours, anstream drops them off a terminal).
+            use std::io::Write as _;
+            let _ = anstream::AutoStream::auto(std::io::stderr().lock())
+                .write_fmt(format_args!("mobi-tui: {}", e.render().ansi()));
+            return u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE);
+        }
         Err(e) => {
+            // --help and --version: to stdout, as clap prints them.
             let _ = e.print();
             return u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE);
         }
@@ -163,7 +175,7 @@ where
     match result {
         Ok(code) => code,
         Err(f) => {
-            eprintln!("mobi-tui: error: {}", f.message);
+            print_error(&f.message);
             f.code
         }
     }

@@ -512,7 +512,7 @@ fn bad_input_exits_2_with_one_line_naming_the_culprit() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
-        "error: outputs: output `redis_port` is missing\n"
+        "mobi-tui: error: outputs: output `redis_port` is missing\n"
     );
 
     let good = stack.write_outputs(&stack.outputs_json());
@@ -525,7 +525,7 @@ fn bad_input_exits_2_with_one_line_naming_the_culprit() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
-        "error: environment variable MOBI_REDIS_TLS=\"maybe\": expected 0, 1 or verify\n"
+        "mobi-tui: error: environment variable MOBI_REDIS_TLS=\"maybe\": expected 0, 1 or verify\n"
     );
 
     let bad = stack.files.path().join("bad.toml");

@@ -192,7 +192,7 @@ pub fn run_smoke(args: SmokeArgs) -> anyhow::Result<u8> {
     let ctx = match context(&args) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::cli::print_error(&e);
             return Ok(2);
         }
     };
@@ -218,7 +218,10 @@ pub fn run_smoke(args: SmokeArgs) -> anyhow::Result<u8> {
     }
     if let Some(path) = &args.junit {
         if let Err(e) = std::fs::write(path, report::junit("mobi-tui smoke", &results)) {
-            eprintln!("error: cannot write JUnit report {}: {e}", path.display());
+            crate::cli::print_error(format_args!(
+                "cannot write JUnit report {}: {e}",
+                path.display()
+            ));
             return Ok(2);
         }
     }

@@ -4,7 +4,7 @@
 //! header-signed requests (HeadBucket), and the whole AWS SDK would dwarf the rest of the binary.
 //! Pure functions only, so the signature is tested against AWS's published test vectors.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit as _, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::secret::Secret;

@@ -198,20 +198,20 @@ pub fn main(args: BootstrapArgs) -> u8 {
     let rt = match crate::terraform::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("mobi-tui: error: cannot start the async runtime: {e}");
+            crate::cli::print_error(format_args!("cannot start the async runtime: {e}"));
             return 2;
         }
     };
     let code = rt.block_on(async {
         let interrupt = Interrupt::new();
         if let Err(e) = interrupt.forward_signals() {
-            eprintln!("mobi-tui: error: cannot install signal handlers: {e}");
+            crate::cli::print_error(format_args!("cannot install signal handlers: {e}"));
             return 2;
         }
         match run(&args, &interrupt, &mut std::io::stdout()).await {
             Ok(code) => code,
             Err(e) => {
-                eprintln!("mobi-tui: error: {e}");
+                crate::cli::print_error(&e);
                 match e {
                     BootstrapError::Terraform(_) | BootstrapError::Sandbox(_) => 1,
                     BootstrapError::Render(render::RenderError::Conflicts { .. }) => 2,

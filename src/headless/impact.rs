@@ -37,7 +37,7 @@ pub fn main(args: ImpactArgs) -> u8 {
     let preset = match crate::preset::load(&args.preset) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("mobi-tui: error: {e}");
+            crate::cli::print_error(&e);
             return 2;
         }
     };
@@ -53,17 +53,17 @@ pub fn main(args: ImpactArgs) -> u8 {
     let terraform_bin = match terraform::find_binary(args.terraform_bin.as_deref()) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("mobi-tui: error: {e}");
+            crate::cli::print_error(&e);
             return 2;
         }
     };
     if !args.sandbox {
         let missing = crate::engine::missing_credentials();
         if !missing.is_empty() {
-            eprintln!(
-                "mobi-tui: error: missing Scaleway credentials: {} (the impact plan reads the real state; use --sandbox for the sandbox state)",
+            crate::cli::print_error(format_args!(
+                "missing Scaleway credentials: {} (the impact plan reads the real state; use --sandbox for the sandbox state)",
                 missing.join(", ")
-            );
+            ));
             return 2;
         }
     }
@@ -73,7 +73,7 @@ pub fn main(args: ImpactArgs) -> u8 {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("mobi-tui: error: cannot start the async runtime: {e}");
+            crate::cli::print_error(format_args!("cannot start the async runtime: {e}"));
             return 2;
         }
     };
@@ -88,7 +88,7 @@ pub fn main(args: ImpactArgs) -> u8 {
     let interrupt = Interrupt::new();
     let result = rt.block_on(async {
         if let Err(e) = interrupt.forward_signals() {
-            eprintln!("mobi-tui: cannot install signal handlers: {e}");
+            crate::cli::print_error(format_args!("cannot install signal handlers: {e}"));
         }
         impact::compute(&req, &interrupt).await
     });
@@ -96,7 +96,7 @@ pub fn main(args: ImpactArgs) -> u8 {
         Ok(i) => i,
         Err(ImpactError::Interrupted) => return 130,
         Err(e) => {
-            eprintln!("mobi-tui: error: {e}");
+            crate::cli::print_error(&e);
             return 1;
         }
     };

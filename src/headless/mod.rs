@@ -224,14 +224,14 @@ pub fn main(args: RunArgs, wiring: Wiring) -> u8 {
     let rt = match crate::terraform::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("mobi-tui: {}", HeadlessError::Runtime(e));
+            crate::cli::print_error(HeadlessError::Runtime(e));
             return 2;
         }
     };
     let code = rt.block_on(async {
         let interrupt = Interrupt::new();
         if let Err(e) = interrupt.forward_signals() {
-            eprintln!("mobi-tui: cannot install signal handlers: {e}");
+            crate::cli::print_error(format_args!("cannot install signal handlers: {e}"));
             return 2;
         }
         let mut stdout = std::io::stdout();
@@ -261,7 +261,7 @@ pub async fn run(
     let (engine, _lock, env) = match build(&args, wiring, interrupt) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("mobi-tui: {e}");
+            crate::cli::print_error(&e);
             return 2;
         }
     };
@@ -290,7 +290,7 @@ pub async fn run(
     let mut log = match runlog::RunLog::create(&args.out, &env) {
         Ok(l) => Some(l),
         Err(e) => {
-            eprintln!("mobi-tui: warning: no run log: {e}");
+            crate::cli::print_warning(format_args!("no run log: {e}"));
             None
         }
     };

@@ -103,7 +103,7 @@ pub fn run_validate(args: ValidateArgs) -> u8 {
     match validate(&args) {
         Ok(valid) => u8::from(!valid),
         Err(e) => {
-            eprintln!("mobi-tui: error: {e:#}");
+            crate::cli::print_error(format_args!("{e:#}"));
             2
         }
     }
@@ -188,10 +188,10 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<bool> {
         if diags.is_empty() {
             eprint!("{}", site.map_text(&String::from_utf8_lossy(&init.stderr)));
         }
-        eprintln!(
-            "mobi-tui validate: terraform init failed in {}",
+        crate::cli::print_error(format_args!(
+            "terraform init failed in {}",
             site.real_path(".").display()
-        );
+        ));
         return Ok(false);
     }
 

@@ -20,7 +20,7 @@ pub mod view;
 pub mod widgets;
 
 use std::collections::VecDeque;
-use std::io::{self, Stdout, Write as _};
+use std::io::{self, Stdout};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -144,7 +144,7 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
     let (preset, answered) = match initial_preset(args.edit.as_deref()) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("mobi-tui: error: {e}");
+            crate::exit::print_error(&e);
             return crate::exit::EXIT_USAGE;
         }
     };
@@ -152,15 +152,15 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
     let _lock = match crate::engine::run_lock::RunLock::acquire(&args.out, &preset.project.env) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("mobi-tui: error: {e}");
+            crate::exit::print_error(&e);
             return crate::exit::EXIT_USAGE;
         }
     };
     {
         use std::io::IsTerminal as _;
         if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
-            eprintln!(
-                "mobi-tui: error: the wizard needs a terminal (stdin and stdout are not one); for a run without one use --preset FILE (see --help)"
+            crate::exit::print_error(
+                "the wizard needs a terminal (stdin and stdout are not one); for a run without one use --preset FILE (see --help)",
             );
             return crate::exit::EXIT_USAGE;
         }
@@ -178,7 +178,7 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
     let rt = match crate::terraform::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("mobi-tui: error: cannot start the async runtime: {e}");
+            crate::exit::print_error(format_args!("cannot start the async runtime: {e}"));
             return crate::exit::EXIT_FAILED;
         }
     };
@@ -199,8 +199,8 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
         Ok(code) => code,
         Err(e) => {
             // Not `eprintln!`: after a hangup stderr may be the closed terminal, and a failed
-            // write must not turn into a panic.
-            let _ = writeln!(io::stderr(), "mobi-tui: error: {e}");
+            // write must not turn into a panic (`print_error` ignores it).
+            crate::exit::print_error(&e);
             crate::exit::EXIT_FAILED
         }
     }

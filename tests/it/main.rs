@@ -1,6 +1,7 @@
 //! One integration test binary (one link of the library), with a module per area.
 
 mod completions;
+mod errors;
 mod fidelity;
 mod generate;
 mod impact;
