@@ -114,7 +114,10 @@ pub fn sandbox_services(
     let records = match records {
         Ok(r) => r,
         Err(e) => {
-            for name in ["postgres.direct", "redis.direct"].into_iter().chain(S3_CHECKS) {
+            for name in ["postgres.direct", "redis.direct"]
+                .into_iter()
+                .chain(S3_CHECKS)
+            {
                 ctx.preset_outcome(name, true, format!("sandbox services unreadable: {e}"));
             }
             return;

@@ -261,6 +261,17 @@ impl Services {
         self.records.join(format!("{name}.json"))
     }
 
+    /// A lock file beside the records (`.<name>.lock`, ignored by [`Services::list`]).
+    pub fn lock_file(&self, name: &str) -> PathBuf {
+        self.records.join(format!(".{name}.lock"))
+    }
+
+    /// The absolute path of record `name`'s file (a server that watches its own record).
+    pub fn record_file(&self, name: &str) -> PathBuf {
+        let p = self.record_path(name);
+        std::path::absolute(&p).unwrap_or(p)
+    }
+
     pub fn save(&self, r: &Record) -> Result<(), ServiceError> {
         let text = serde_json::to_string_pretty(r)
             .map_err(|e| ServiceError::Record(self.record_path(&r.name), e.to_string()))?;

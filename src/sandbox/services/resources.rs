@@ -31,7 +31,8 @@ pub fn backs(type_name: &str) -> bool {
 /// A bucket reference as the object resources take it: `name` or `region/name`.
 fn bucket_name(v: &Value) -> String {
     let b = text(v, "bucket");
-    b.rsplit_once('/').map_or(b.clone(), |(_, name)| name.to_owned())
+    b.rsplit_once('/')
+        .map_or(b.clone(), |(_, name)| name.to_owned())
 }
 
 /// `block[0].attr` as text (`index_document { suffix = ... }`).
@@ -183,7 +184,7 @@ pub async fn apply(
         let (s, t, p) = (services.clone(), type_name.to_owned(), prior.clone());
         let mut st = std::mem::replace(state, Value::Nil);
         let (changed, st) = tokio::task::spawn_blocking(move || {
-            let changed = object_storage(&s, &t, &p, &mut st);
+            let changed = s3::locked(&s, || object_storage(&s, &t, &p, &mut st));
             (changed, st)
         })
         .await

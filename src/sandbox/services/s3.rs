@@ -27,6 +27,11 @@ fn pid_path(r: &Record) -> PathBuf {
     r.data_dir.join("s3.pid")
 }
 
+/// Where the record file sits (written at creation: the server watches it).
+fn record_link_path(r: &Record) -> PathBuf {
+    r.data_dir.join("record.path")
+}
+
 fn website_port_path(r: &Record) -> PathBuf {
     r.data_dir.join("website.port")
 }
@@ -60,6 +65,33 @@ pub fn website_endpoint(r: &Record, bucket: &str) -> String {
         website_port(r).unwrap_or(0),
         super::super::super::checks::sigv4::uri_encode(bucket, false)
     )
+}
+
+/// Runs `f` holding the env's S3 lock. Terraform applies resources in parallel through one
+/// provider process: without it two buckets would each start a server, and two API keys would
+/// each rewrite `keys.json` without the other's key.
+pub fn locked<T>(
+    services: &Services,
+    f: impl FnOnce() -> Result<T, ServiceError>,
+) -> Result<T, ServiceError> {
+    use std::os::fd::AsRawFd;
+    let path = services.lock_file("s3");
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(super::io("create", dir))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(super::io("open", &path))?;
+    // SAFETY: flock on a descriptor this function owns; released when `file` is closed.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+        return Err(super::io("lock", &path)(std::io::Error::last_os_error()));
+    }
+    let out = f();
+    drop(file);
+    out
 }
 
 /// The env's server record, if any.
@@ -108,6 +140,14 @@ pub fn ensure(services: &Services) -> Result<Record, ServiceError> {
         wport.to_string().as_bytes(),
         0o644,
     )?;
+    super::write_atomic(
+        &record_link_path(&record),
+        services
+            .record_file(&record.name)
+            .as_os_str()
+            .as_encoded_bytes(),
+        0o644,
+    )?;
     services.save(&record)?;
     start(&record)?;
     Ok(record)
@@ -132,7 +172,12 @@ pub fn start(r: &Record) -> Result<(), ServiceError> {
     c.args(["sandbox", NEEDLE, "--dir"])
         .arg(&r.data_dir)
         .args(["--port", &r.port.to_string()])
-        .args(["--website-port", &wport.to_string()])
+        .args(["--website-port", &wport.to_string()]);
+    if let Ok(record) = std::fs::read_to_string(record_link_path(r)) {
+        c.arg("--record")
+            .arg(std::path::absolute(record.trim()).unwrap_or_default());
+    }
+    c
         // Launched from a provider process: the child is a plain command, not a plugin.
         .env_remove("TF_PLUGIN_MAGIC_COOKIE")
         .env_remove(super::super::plugin::PROVIDER_ENV)
@@ -309,7 +354,10 @@ pub fn set_website(
                 "<!doctype html>\n<title>{title}</title>\n<p>mobi-tui sandbox: placeholder for the built site that CI uploads to {bucket}.</p>\n"
             )
         };
-        let docs = [Some((site.index.clone(), page("sandbox"))), site.error.clone().map(|e| (e, page("not found")))];
+        let docs = [
+            Some((site.index.clone(), page("sandbox"))),
+            site.error.clone().map(|e| (e, page("not found"))),
+        ];
         for (key, body) in docs.into_iter().flatten() {
             let p = s3_server::object_path(&r.data_dir, bucket, &key);
             if !p.exists() {
@@ -361,7 +409,39 @@ mod tests {
         };
         std::fs::write(website_port_path(&r), "9001\n").unwrap();
         assert_eq!(api_endpoint(&r), "https://127.0.0.1:9000");
-        assert_eq!(website_endpoint(&r, "mobi-front-ab12"), "127.0.0.1:9001/mobi-front-ab12");
+        assert_eq!(
+            website_endpoint(&r, "mobi-front-ab12"),
+            "127.0.0.1:9001/mobi-front-ab12"
+        );
         assert_eq!(health(&r), Health::Stopped);
+    }
+
+    /// Concurrent applies take turns: no two hold the lock at once.
+    #[test]
+    fn the_lock_serialises_concurrent_applies() {
+        let d = tempfile::tempdir().unwrap();
+        let services = Services::at(d.path());
+        let inside = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let (s, inside) = (services.clone(), inside.clone());
+                std::thread::spawn(move || {
+                    locked(&s, || {
+                        let n = inside.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        inside.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                        Ok(n)
+                    })
+                    .unwrap()
+                })
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap(), 0, "another apply held the lock");
+        }
+        assert!(
+            services.list().unwrap().is_empty(),
+            "the lock is not a record"
+        );
     }
 }

@@ -38,7 +38,14 @@ pub struct ServeArgs {
     pub port: u16,
     #[arg(long)]
     pub website_port: u16,
+    /// The server's record: when it is gone (the env forgotten, its folder deleted), the server
+    /// exits by itself instead of outliving what started it.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
 }
+
+/// How often the server looks for its record.
+const RECORD_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A bucket's settings as the provider applied them (`buckets/<name>/meta.json`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -280,7 +287,9 @@ pub fn verify(
     } else {
         Err(Refusal {
             code: "SignatureDoesNotMatch",
-            message: "the request signature we calculated does not match the signature you provided".into(),
+            message:
+                "the request signature we calculated does not match the signature you provided"
+                    .into(),
         })
     }
 }
@@ -326,7 +335,10 @@ fn content_type(key: &str) -> &'static str {
 
 fn object(method: &Method, path: &Path, key: &str) -> Option<Response<Full<Bytes>>> {
     let bytes = std::fs::read(path).ok()?;
-    let etag = format!("\"{}\"", hex::encode(sha2::Sha256::digest(&bytes))[..32].to_owned());
+    let etag = format!(
+        "\"{}\"",
+        hex::encode(sha2::Sha256::digest(&bytes))[..32].to_owned()
+    );
     let len = bytes.len();
     let body = if method == Method::HEAD {
         Bytes::new()
@@ -441,7 +453,13 @@ async fn api(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>>
     };
     let signed = header("authorization").is_some();
     if signed {
-        if let Err(r) = verify(&read_keys(&dir), method.as_str(), &path, &raw_query, &headers) {
+        if let Err(r) = verify(
+            &read_keys(&dir),
+            method.as_str(),
+            &path,
+            &raw_query,
+            &headers,
+        ) {
             return error(StatusCode::FORBIDDEN, r.code, &r.message);
         }
     }
@@ -466,7 +484,11 @@ async fn api(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>>
                     let _ = std::fs::write(meta_path(&dir, &bucket), text);
                     empty(StatusCode::OK)
                 }
-                Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", &e.to_string()),
+                Err(e) => error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "InternalError",
+                    &e.to_string(),
+                ),
             }
         } else {
             error(
@@ -484,7 +506,9 @@ async fn api(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>>
         }
     }
     let payload = header("x-amz-content-sha256").unwrap_or_default();
-    if payload.starts_with("STREAMING-") || query.iter().any(|(k, _)| k == "uploads" || k == "uploadId") {
+    if payload.starts_with("STREAMING-")
+        || query.iter().any(|(k, _)| k == "uploads" || k == "uploadId")
+    {
         return error(
             StatusCode::NOT_IMPLEMENTED,
             "NotImplemented",
@@ -501,14 +525,24 @@ async fn api(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>>
                 .map(|mut d| d.next().is_some())
                 .unwrap_or(false);
             if any {
-                return error(StatusCode::CONFLICT, "BucketNotEmpty", "The bucket you tried to delete is not empty");
+                return error(
+                    StatusCode::CONFLICT,
+                    "BucketNotEmpty",
+                    "The bucket you tried to delete is not empty",
+                );
             }
             let _ = std::fs::remove_dir_all(bucket_dir(&dir, &bucket));
             empty(StatusCode::NO_CONTENT)
         }
-        (Method::GET | Method::HEAD, false) => object(&method, &object_file, &key).unwrap_or_else(|| {
-            error(StatusCode::NOT_FOUND, "NoSuchKey", "The specified key does not exist.")
-        }),
+        (Method::GET | Method::HEAD, false) => {
+            object(&method, &object_file, &key).unwrap_or_else(|| {
+                error(
+                    StatusCode::NOT_FOUND,
+                    "NoSuchKey",
+                    "The specified key does not exist.",
+                )
+            })
+        }
         (Method::PUT, false) => {
             let body = match req.into_body().collect().await {
                 Ok(b) => b.to_bytes(),
@@ -523,14 +557,22 @@ async fn api(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>>
             }
             match std::fs::write(&object_file, &body) {
                 Ok(()) => empty(StatusCode::OK),
-                Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", &e.to_string()),
+                Err(e) => error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "InternalError",
+                    &e.to_string(),
+                ),
             }
         }
         (Method::DELETE, false) => {
             let _ = std::fs::remove_file(&object_file);
             empty(StatusCode::NO_CONTENT)
         }
-        _ => error(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "The specified method is not allowed against this resource."),
+        _ => error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "The specified method is not allowed against this resource.",
+        ),
     }
 }
 
@@ -538,11 +580,19 @@ async fn api(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>>
 async fn website(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let method = req.method().clone();
     if !matches!(method, Method::GET | Method::HEAD) {
-        return error(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "website endpoints serve GET and HEAD");
+        return error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "website endpoints serve GET and HEAD",
+        );
     }
     let (bucket, key) = split_path(req.uri().path());
     let Some(meta) = read_meta(&dir, &bucket) else {
-        return error(StatusCode::NOT_FOUND, "NoSuchBucket", "The specified bucket does not exist");
+        return error(
+            StatusCode::NOT_FOUND,
+            "NoSuchBucket",
+            "The specified bucket does not exist",
+        );
     };
     let Some(site) = meta.website.clone() else {
         return error(
@@ -570,14 +620,20 @@ async fn website(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Byt
         *r.status_mut() = StatusCode::NOT_FOUND;
         return r;
     }
-    error(StatusCode::NOT_FOUND, "NoSuchKey", "The specified key does not exist.")
+    error(
+        StatusCode::NOT_FOUND,
+        "NoSuchKey",
+        "The specified key does not exist.",
+    )
 }
 
 /// The TLS configuration from the data folder's `server.crt.der` / `server.key.der`.
 fn tls_config(dir: &Path) -> Result<Arc<rustls::ServerConfig>, String> {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-    let cert = std::fs::read(dir.join("server.crt.der")).map_err(|e| format!("server.crt.der: {e}"))?;
-    let key = std::fs::read(dir.join("server.key.der")).map_err(|e| format!("server.key.der: {e}"))?;
+    let cert =
+        std::fs::read(dir.join("server.crt.der")).map_err(|e| format!("server.crt.der: {e}"))?;
+    let key =
+        std::fs::read(dir.join("server.key.der")).map_err(|e| format!("server.key.der: {e}"))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -591,7 +647,10 @@ fn tls_config(dir: &Path) -> Result<Arc<rustls::ServerConfig>, String> {
     Ok(Arc::new(config))
 }
 
-type Handler = fn(Arc<PathBuf>, Request<Incoming>) -> futures::future::BoxFuture<'static, Response<Full<Bytes>>>;
+type Handler = fn(
+    Arc<PathBuf>,
+    Request<Incoming>,
+) -> futures::future::BoxFuture<'static, Response<Full<Bytes>>>;
 
 async fn accept_loop(
     listener: tokio::net::TcpListener,
@@ -644,21 +703,35 @@ pub fn main(args: ServeArgs) -> u8 {
         let (api_l, web_l) = match (bind(args.port).await, bind(args.website_port).await) {
             (Ok(a), Ok(w)) => (a, w),
             (Err(e), _) | (_, Err(e)) => {
-                eprintln!("mobi-tui serve-s3: bind 127.0.0.1:{}/{}: {e}", args.port, args.website_port);
+                eprintln!(
+                    "mobi-tui serve-s3: bind 127.0.0.1:{}/{}: {e}",
+                    args.port, args.website_port
+                );
                 return 1;
             }
         };
         let dir = Arc::new(args.dir.clone());
         let api_h: Handler = |d, r| Box::pin(api(d, r));
         let web_h: Handler = |d, r| Box::pin(website(d, r));
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("mobi-tui serve-s3: {e}");
-                return 1;
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("mobi-tui serve-s3: {e}");
+                    return 1;
+                }
+            };
+        let record = args.record.clone();
+        let orphaned = async move {
+            let Some(record) = record else {
+                return std::future::pending().await;
+            };
+            while record.exists() {
+                tokio::time::sleep(RECORD_POLL).await;
             }
         };
         tokio::select! {
+            _ = orphaned => {}
             _ = accept_loop(api_l, tls.clone(), dir.clone(), api_h) => {}
             _ = accept_loop(web_l, tls, dir, web_h) => {}
             _ = term.recv() => {}
@@ -745,7 +818,9 @@ mod tests {
         );
         // Another query than the one signed.
         assert_eq!(
-            verify(&keys, "GET", "/b/a%20b", "prefix=z", &h).unwrap_err().code,
+            verify(&keys, "GET", "/b/a%20b", "prefix=z", &h)
+                .unwrap_err()
+                .code,
             "SignatureDoesNotMatch"
         );
         let wrong = signed_headers("wrong-secret", "/b", &[]);
@@ -754,7 +829,9 @@ mod tests {
             "SignatureDoesNotMatch"
         );
         assert_eq!(
-            verify(&Default::default(), "GET", "/b", "", &wrong).unwrap_err().code,
+            verify(&Default::default(), "GET", "/b", "", &wrong)
+                .unwrap_err()
+                .code,
             "InvalidAccessKeyId"
         );
     }
@@ -766,7 +843,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (a.access_key.as_str(), a.region.as_str(), a.signed_headers.len()),
+            (
+                a.access_key.as_str(),
+                a.region.as_str(),
+                a.signed_headers.len()
+            ),
             ("AK", "fr-par", 2)
         );
         assert!(parse_authorization("AWS AK:sig").is_none());
