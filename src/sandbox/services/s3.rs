@@ -386,11 +386,6 @@ pub fn websites(r: &Record) -> Vec<(String, bool)> {
     out
 }
 
-/// Whether anonymous reads of `bucket` are allowed (what its website needs).
-pub fn is_public(r: &Record, bucket: &str) -> Option<bool> {
-    s3_server::read_meta(&r.data_dir, bucket).map(|m| s3_server::public_read(&m, bucket))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
