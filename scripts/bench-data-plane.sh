@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (not a test), issue 11 "sandbox data plane": the wall time the data plane adds to the
 # README's main job (PostgreSQL initdb + start, redis-server start, the SQL of the RDB resources,
-# phase 14's direct checks), median of N rehearsals from a reset sandbox each, side by side with
+# the env's S3 server and its buckets, phase 14's direct, bucket and website checks), median of N rehearsals from a reset sandbox each, side by side with
 # the same build and MOBI_SANDBOX_DATA_PLANE=0 (stand-ins with fake endpoints only). Target: at
 # most 5 s extra.
 # usage: [MOBI_BIN=target/release/mobi-tui] scripts/bench-data-plane.sh [--runs N]
@@ -31,8 +31,8 @@ hyperfine --warmup 0 --runs "$runs" --export-json "$work/run.json" \
   -n "with data plane" "$(rehearsal on) >/dev/null 2>&1"
 python3 - "$work/run.json" <<'PY'
 import json, sys
-r = [(x["command"], x["median"]) for x in json.load(open(sys.argv[1]))["results"]]
+r = [(x["command"], x["median"], x["stddev"] or 0.0) for x in json.load(open(sys.argv[1]))["results"]]
 base = r[0][1]
-for name, med in r:
-    print(f"{name:20s} median {med:7.2f} s  (+{med-base:5.2f} s)")
+for name, med, sd in r:
+    print(f"{name:20s} median {med:7.2f} s ± {sd:5.2f}  (+{med-base:5.2f} s, x{med/base:.3f})")
 PY

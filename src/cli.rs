@@ -121,7 +121,7 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) if e.use_stderr() => {
-            // clap's own lines start `error: `; the prefix makes them `mobi-tui: error: ` like
+            // clap's own lines start `error: `; the prefix gives them ours, like
             // every other error (clap picks the colours, anstream drops them off a terminal).
             use std::io::Write as _;
             let _ = anstream::AutoStream::auto(std::io::stderr().lock())

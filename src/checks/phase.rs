@@ -114,12 +114,16 @@ pub fn sandbox_services(
     let records = match records {
         Ok(r) => r,
         Err(e) => {
-            for name in ["postgres.direct", "redis.direct"] {
+            for name in ["postgres.direct", "redis.direct"]
+                .into_iter()
+                .chain(S3_CHECKS)
+            {
                 ctx.preset_outcome(name, true, format!("sandbox services unreadable: {e}"));
             }
             return;
         }
     };
+    s3_server(ctx, &services, &records);
     for (kind, check, what) in [
         (Kind::Postgres, "postgres.direct", "PostgreSQL"),
         (Kind::Redis, "redis.direct", "Redis"),
@@ -147,6 +151,70 @@ pub fn sandbox_services(
                     true,
                     format!(
                         "sandbox {what} service {} (127.0.0.1:{}) is not running{why}; a sandbox run (or `mobi-tui sandbox start`) restarts it",
+                        r.name, r.port
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The checks the sandbox's S3 server answers.
+const S3_CHECKS: [&str; 3] = ["s3.media_bucket", "s3.frontend_bucket", "frontend.website"];
+
+/// The S3 part of [`sandbox_services`]: a running server's certificate becomes a root the HTTP
+/// probes trust (what the public roots are to a real run); a stopped one fails its checks at
+/// once; a website no one may read is skipped saying why, as the tree's own check block warned.
+fn s3_server(
+    ctx: &mut CheckContext,
+    services: &crate::sandbox::services::Services,
+    records: &crate::sandbox::services::Revived,
+) {
+    use crate::sandbox::services::{s3, Health, Kind};
+    let Some((r, started)) = records.iter().find(|(r, _)| r.kind == Kind::S3) else {
+        for check in S3_CHECKS {
+            ctx.preset_outcome(
+                check,
+                false,
+                "no sandbox S3 server recorded (the buckets were applied before the data plane served them: run with --sandbox-reset to create them afresh)",
+            );
+        }
+        return;
+    };
+    match services.health(r) {
+        Health::Running { .. } => {
+            if let Some(pem) = s3::certificate(r) {
+                ctx.trust_http_root(pem);
+            }
+            let websites = s3::websites(r);
+            if !websites.is_empty() && websites.iter().all(|(_, public)| !public) {
+                let names: Vec<&str> = websites.iter().map(|(b, _)| b.as_str()).collect();
+                ctx.preset_outcome(
+                    "frontend.website",
+                    false,
+                    format!(
+                        "the website of bucket {} is not publicly readable: no public-read bucket policy, so it answers 403 here as on Scaleway (set TF_VAR_scw_access_key_id=$SCW_ACCESS_KEY or bucket_admin_principals so the tree creates the policy)",
+                        names.join(", ")
+                    ),
+                );
+            }
+        }
+        Health::Missing(why) => {
+            for check in S3_CHECKS {
+                ctx.preset_outcome(check, false, format!("sandbox S3 not available: {why}"));
+            }
+        }
+        Health::Stopped => {
+            let why = match started {
+                Err(e) => format!(": restart failed: {e}"),
+                Ok(()) => String::new(),
+            };
+            for check in S3_CHECKS {
+                ctx.preset_outcome(
+                    check,
+                    true,
+                    format!(
+                        "sandbox S3 server {} (127.0.0.1:{}) is not running{why}; a sandbox run (or `mobi-tui sandbox start`) restarts it",
                         r.name, r.port
                     ),
                 );

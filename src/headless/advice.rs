@@ -37,12 +37,22 @@ pub struct Advice {
     sandbox: bool,
     /// In first-seen order; `seen` deduplicates.
     items: Vec<Item>,
+    /// Variables the sandbox filled with stand-ins (listed first, after the credentials).
+    stand_ins: Vec<Item>,
     seen: BTreeSet<Item>,
 }
 
 impl Advice {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The sandbox filled `var` with a stand-in; `what` says what a real run sets it to.
+    pub fn stood_in(&mut self, var: &str, what: &str) {
+        self.stand_ins.push(Item {
+            text: format!("{var}: {what} (the sandbox stood in a placeholder)"),
+            at: String::new(),
+        });
     }
 
     pub fn event(&mut self, ev: &RunEvent) {
@@ -89,7 +99,7 @@ impl Advice {
             "  - Scaleway credentials in the environment: {} (an IAM API key: Scaleway console > IAM > API keys)",
             CREDENTIAL_VARS.join(", ")
         ));
-        for i in &self.items {
+        for i in self.stand_ins.iter().chain(&self.items) {
             if i.at.is_empty() {
                 out.push(format!("  - {}", i.text));
             } else {
@@ -106,7 +116,7 @@ impl Advice {
     /// The `TF_VAR_*` names the warnings ask for, sorted, each once.
     fn variables(&self) -> Vec<String> {
         let mut vars = BTreeSet::new();
-        for i in &self.items {
+        for i in self.stand_ins.iter().chain(&self.items) {
             for word in i
                 .text
                 .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -193,5 +203,21 @@ mod tests {
         a.event(&start(false));
         a.event(&warning("Check block assertion failed", "x", "main.tf", 1));
         assert!(a.lines().is_empty());
+    }
+
+    #[test]
+    fn a_stand_in_is_listed_with_its_variable() {
+        let mut a = Advice::new();
+        a.event(&start(true));
+        a.stood_in("TF_VAR_scw_access_key_id", "set it to $SCW_ACCESS_KEY");
+        let lines = a.lines();
+        assert_eq!(
+            lines[2],
+            "  - TF_VAR_scw_access_key_id: set it to $SCW_ACCESS_KEY (the sandbox stood in a placeholder)"
+        );
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("  variables to set: TF_VAR_scw_access_key_id")
+        );
     }
 }

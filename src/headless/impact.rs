@@ -46,7 +46,7 @@ pub fn main(args: ImpactArgs) -> u8 {
     let _lock = match crate::engine::run_lock::RunLock::acquire(&args.out, &preset.project.env) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("mobi-tui: error: {e}");
+            crate::exit::print_error(&e);
             return 2;
         }
     };

@@ -295,6 +295,14 @@ pub async fn run(
         }
     };
     let mut advice = advice::Advice::new();
+    if args.sandbox
+        && std::env::var(crate::sandbox::workspace::ADMIN_KEY_VAR).map_or(true, |v| v.is_empty())
+    {
+        advice.stood_in(
+            crate::sandbox::workspace::ADMIN_KEY_VAR,
+            "set it to $SCW_ACCESS_KEY, the frontend bucket's admin principal, or the bucket gets no public-read policy",
+        );
+    }
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<crate::engine::RunEvent>();
     let mut emit = move |ev| {

@@ -31,6 +31,14 @@ use super::SandboxError;
 /// Name of the override file written in the env directory of the copy.
 pub const BACKEND_OVERRIDE: &str = "backend_override.tf";
 
+/// The frontend bucket's admin principal: the access key ID Terraform runs as (a real run sets
+/// it to `$SCW_ACCESS_KEY`). Without it the tree creates no public-read policy, so the website
+/// cannot pass; the sandbox stands in an ID of the right shape (`SCW` + 17 characters) when the
+/// user has not set one, as it stands in the credentials, and the "before a real run" list says
+/// so ([`crate::headless::advice::Advice::stood_in`]).
+pub const ADMIN_KEY_VAR: &str = "TF_VAR_scw_access_key_id";
+pub const ADMIN_KEY_STAND_IN: &str = "SCWSANDBOX0000000001";
+
 /// How to prepare a workspace.
 #[derive(Debug, Clone, Default)]
 pub struct WorkspaceOptions {
@@ -242,6 +250,7 @@ impl Workspace {
     /// a plugin cache or data dir would bypass the mirror, and `MOBI_SANDBOX_PROVIDER` would make
     /// every provider the same one.
     pub fn command_env(&self) -> Vec<(String, String)> {
+        let admin_key_set = std::env::var(ADMIN_KEY_VAR).is_ok_and(|v| !v.is_empty());
         let mut env = vec![
             (
                 "TF_CLI_CONFIG_FILE".to_owned(),
@@ -264,6 +273,9 @@ impl Workspace {
                 self.env_root.to_string_lossy().into_owned(),
             ),
         ];
+        if !admin_key_set {
+            env.push((ADMIN_KEY_VAR.to_owned(), ADMIN_KEY_STAND_IN.to_owned()));
+        }
         for unset in [
             "TF_PLUGIN_CACHE_DIR",
             "TF_DATA_DIR",

@@ -177,7 +177,15 @@ fn readme_command_1_live_in_a_terminal_and_plain_in_a_file() {
     assert!(list.contains("TF_VAR_ancpi_api_key"), "{list}");
     // Deduplicated: plan and apply of phase 13 both warn; the list names each warning once.
     assert_eq!(
-        list.matches("No bucket admin principal").count(),
+        list.matches("ancpi_api_key or seismic_api_key is empty")
+            .count(),
+        1,
+        "{list}"
+    );
+    // The admin principal the sandbox stood in is still on the list, once.
+    assert_eq!(
+        list.matches("TF_VAR_scw_access_key_id: set it to $SCW_ACCESS_KEY")
+            .count(),
         1,
         "{list}"
     );

@@ -260,7 +260,7 @@ fn readme_main_job_with_a_relative_out_dir() {
     let sandbox = cwd.path().join("rehearsal/.mobi/sandbox/dev");
     let _cleanup = StopServices(sandbox.clone());
     let preset = repo().join("presets/dev.toml");
-    let run_with = |preset: &Path, extra: &[&str]| {
+    let run_env = |preset: &Path, extra: &[&str], env: &[(&str, &str)]| {
         let mut args = vec![
             "--preset",
             preset.to_str().unwrap(),
@@ -273,6 +273,7 @@ fn readme_main_job_with_a_relative_out_dir() {
         let o = Command::new(bin())
             .args(&args)
             .envs(KNOWN_SECRETS)
+            .envs(env.iter().copied())
             .current_dir(cwd.path())
             .output()
             .unwrap();
@@ -282,6 +283,7 @@ fn readme_main_job_with_a_relative_out_dir() {
             .collect();
         (o, events)
     };
+    let run_with = |preset: &Path, extra: &[&str]| run_env(preset, extra, &[]);
     let run = |extra: &[&str]| run_with(&preset, extra);
     let (o, events) = run(&["--apply", "--auto-approve"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -320,6 +322,19 @@ fn readme_main_job_with_a_relative_out_dir() {
             "{name}: {message}"
         );
     }
+    // The buckets are served by the env's S3 server and reached with the apps' key from the
+    // outputs; the sandbox stands in the admin principal the README job does not set, so the
+    // frontend bucket gets its public-read policy and its website is served.
+    for name in ["s3.media_bucket", "s3.frontend_bucket"] {
+        let (status, message) = &checks[name];
+        assert_eq!(status, "ok", "{name}: {message}");
+        assert!(
+            message.contains("reachable (HTTP 200)"),
+            "{name}: {message}"
+        );
+    }
+    let (status, message) = &checks["frontend.website"];
+    assert_eq!(status, "ok", "frontend.website: {message}");
     for name in [
         "postgres.pod",
         "redis.pod",
@@ -436,10 +451,13 @@ fn readme_main_job_with_a_relative_out_dir() {
     let cases = junit_cases("junit.xml");
     assert_eq!(cases["postgres.direct"], "pass", "{cases}");
     assert_eq!(cases["redis.direct"], "pass", "{cases}");
+    assert_eq!(cases["s3.media_bucket"], "pass", "{cases}");
     assert_eq!(cases["workers.ready"], "skipped", "{cases}");
 
-    // Kill the env's Redis: redis.direct fails with a reason, exit 1, the others unaffected.
     let services = mobi_tui::sandbox::services::Services::at(&sandbox);
+    s3_refuses_what_it_should(&services, &state_outputs(&sandbox));
+
+    // Kill the env's Redis: redis.direct fails with a reason, exit 1, the others unaffected.
     let records = services.list().unwrap();
     let redis = records
         .iter()
@@ -480,14 +498,20 @@ fn readme_main_job_with_a_relative_out_dir() {
     );
 
     // Rename the application user and apply again: the new user logs in, the old one cannot.
-    // The run restarts the killed Redis before phase 14.
+    // The run restarts the killed Redis before phase 14. This run names the admin principal
+    // (the README's advice for a real run), so the frontend bucket gets its public-read policy
+    // and its website, applied to the running S3 server, passes.
     let renamed = preset_variant(
         "dev.toml",
         &[("db_user   = \"mobi\"", "db_user   = \"mobi_app\"")],
         cwd.path(),
         "dev.toml",
     );
-    let (o, events) = run_with(&renamed, &["--apply", "--auto-approve"]);
+    let (o, events) = run_env(
+        &renamed,
+        &["--apply", "--auto-approve"],
+        &[("TF_VAR_scw_access_key_id", "SCWSANDBOX0000000001")],
+    );
     let failures: Vec<&serde_json::Value> = events
         .iter()
         .filter(|e| e["status"] == "failed" || e["severity"] == "error")
@@ -504,6 +528,9 @@ fn readme_main_job_with_a_relative_out_dir() {
         "{:?}",
         checks["postgres.direct"]
     );
+    for name in ["s3.media_bucket", "s3.frontend_bucket", "frontend.website"] {
+        assert_eq!(checks[name].0, "ok", "{name}: {:?}", checks[name]);
+    }
     let outputs = state_outputs(&sandbox);
     assert_eq!(outputs["database_user"]["value"], "mobi_app");
     let port = outputs["database_port"]["value"].as_u64().unwrap();
@@ -512,9 +539,17 @@ fn readme_main_job_with_a_relative_out_dir() {
     let old = pg_login(port, "mobi", "mobi", password).expect_err("the old user must be gone");
     assert!(old.contains("authentication failed"), "{old}");
 
-    // --sandbox-reset stops every service: no process, no port left.
+    // --sandbox-reset stops every service: no process, no port left (the S3 server's website
+    // port included).
     let records = services.list().unwrap();
-    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(records.len(), 3, "{records:?}");
+    let mut ports: Vec<u16> = records.iter().map(|r| r.port).collect();
+    ports.extend(
+        records
+            .iter()
+            .filter_map(mobi_tui::sandbox::services::s3::website_port),
+    );
+    assert_eq!(ports.len(), 4, "{records:?}");
     let pids: Vec<i32> = records
         .iter()
         .filter_map(|r| match services.health(r) {
@@ -522,7 +557,7 @@ fn readme_main_job_with_a_relative_out_dir() {
             _ => None,
         })
         .collect();
-    assert_eq!(pids.len(), 2, "both services run before the reset");
+    assert_eq!(pids.len(), 3, "every service runs before the reset");
     let (o, _) = run_with(&renamed, &["--sandbox-reset", "--to", "2"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(services.list().unwrap().is_empty());
@@ -532,14 +567,56 @@ fn readme_main_job_with_a_relative_out_dir() {
             "pid {pid} still runs after --sandbox-reset"
         );
     }
-    for r in &records {
+    for port in ports {
         assert!(
-            !mobi_tui::sandbox::services::listening(r.port),
-            "port {} still open after --sandbox-reset",
-            r.port
+            !mobi_tui::sandbox::services::listening(port),
+            "port {port} still open after --sandbox-reset"
         );
+    }
+    for r in &records {
         assert!(!r.data_dir.exists(), "{} left behind", r.data_dir.display());
     }
+}
+
+/// What the sandbox's S3 server refuses, with only what a user has (the outputs, the server's
+/// certificate as the trusted root): a request signed with the right access key and a wrong
+/// secret (403), an anonymous read of the private media bucket (403); the right key passes.
+fn s3_refuses_what_it_should(
+    services: &mobi_tui::sandbox::services::Services,
+    outputs: &serde_json::Value,
+) {
+    use mobi_tui::checks::{s3, sigv4::Credentials};
+    let server = mobi_tui::sandbox::services::s3::server(services).expect("an S3 server record");
+    let pem = mobi_tui::sandbox::services::s3::certificate(&server).expect("its certificate");
+    let value = |n: &str| outputs[n]["value"].as_str().unwrap().to_owned();
+    let (endpoint, media) = (value("s3_endpoint"), value("media_bucket_name"));
+    assert_eq!(endpoint, format!("https://127.0.0.1:{}", server.port));
+    let client = mobi_tui::checks::http::client_trusting(&[pem]).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let head = |secret: &str| {
+        let creds = Credentials {
+            access_key: value("s3_access_key"),
+            secret_key: secret.into(),
+        };
+        rt.block_on(s3::head_bucket(
+            &client, &endpoint, "fr-par", &creds, &media,
+        ))
+        .map_err(|e| format!("{e:?}"))
+    };
+    head(&value("s3_secret_key")).expect("the apps' key reaches the media bucket");
+    let wrong = head("not-the-secret-key").expect_err("a wrong secret must be refused");
+    assert!(wrong.contains("HTTP 403"), "{wrong}");
+    let anonymous = rt
+        .block_on(client.get(format!("{endpoint}/{media}/any-object")).send())
+        .unwrap();
+    assert_eq!(
+        anonymous.status().as_u16(),
+        403,
+        "the media bucket is private"
+    );
 }
 
 /// Secret values a run gets from its environment (credentials, the smoke checks' passwords, the

@@ -19,6 +19,9 @@ pub enum Action {
     Start(Target),
     /// Stop every service (records and data are kept; a sandbox run starts them again).
     Stop(Target),
+    /// The env's S3 server (started detached by the sandbox provider, not by hand).
+    #[command(name = "serve-s3", hide = true)]
+    ServeS3(super::s3_server::ServeArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -109,5 +112,6 @@ pub fn main(args: SandboxArgs) -> u8 {
             println!("{}", line(env, r, &s.health(r)));
             Ok(())
         }),
+        Action::ServeS3(args) => super::s3_server::main(args),
     }
 }

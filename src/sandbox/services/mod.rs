@@ -1,6 +1,7 @@
 //! The sandbox's data plane: real local servers behind the data resources, so phase 14's direct
 //! checks connect to something (a PostgreSQL cluster per `scaleway_rdb_instance`, a redis-server
-//! per `scaleway_redis_cluster`).
+//! per `scaleway_redis_cluster`, one S3 server per env for the `scaleway_object_bucket`s: see
+//! [`s3`]).
 //!
 //! Why daemons with records on disk: Terraform starts a provider process for each command and
 //! stops it when the command ends, so nothing the provider spawns can be a child it waits for.
@@ -23,6 +24,8 @@ pub mod cli;
 pub mod postgres;
 pub mod redis;
 pub mod resources;
+pub mod s3;
+pub mod s3_server;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -63,6 +66,7 @@ pub(crate) fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Erro
 pub enum Kind {
     Postgres,
     Redis,
+    S3,
 }
 
 impl Kind {
@@ -70,6 +74,7 @@ impl Kind {
         match self {
             Kind::Postgres => "postgres",
             Kind::Redis => "redis",
+            Kind::S3 => "s3",
         }
     }
 }
@@ -126,6 +131,7 @@ pub fn record_name(kind: Kind, resource_id: &str) -> String {
     let prefix = match kind {
         Kind::Postgres => "pg",
         Kind::Redis => "redis",
+        Kind::S3 => "s3",
     };
     format!("{prefix}-{}", &hex::encode(h)[..8])
 }
@@ -256,6 +262,17 @@ impl Services {
         self.records.join(format!("{name}.json"))
     }
 
+    /// A lock file beside the records (`.<name>.lock`, ignored by [`Services::list`]).
+    pub fn lock_file(&self, name: &str) -> PathBuf {
+        self.records.join(format!(".{name}.lock"))
+    }
+
+    /// The absolute path of record `name`'s file (a server that watches its own record).
+    pub fn record_file(&self, name: &str) -> PathBuf {
+        let p = self.record_path(name);
+        std::path::absolute(&p).unwrap_or(p)
+    }
+
     pub fn save(&self, r: &Record) -> Result<(), ServiceError> {
         let text = serde_json::to_string_pretty(r)
             .map_err(|e| ServiceError::Record(self.record_path(&r.name), e.to_string()))?;
@@ -298,6 +315,7 @@ impl Services {
         match r.kind {
             Kind::Postgres => postgres::health(r),
             Kind::Redis => redis::health(r),
+            Kind::S3 => s3::health(r),
         }
     }
 
@@ -308,6 +326,7 @@ impl Services {
             Health::Stopped => match r.kind {
                 Kind::Postgres => postgres::start(r),
                 Kind::Redis => redis::start(r),
+                Kind::S3 => s3::start(r),
             },
         }
     }
@@ -317,6 +336,7 @@ impl Services {
         match r.kind {
             Kind::Postgres => postgres::stop(r),
             Kind::Redis => redis::stop(r),
+            Kind::S3 => s3::stop(r),
         }
     }
 

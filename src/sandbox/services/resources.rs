@@ -8,7 +8,7 @@
 
 use rmpv::Value;
 
-use super::{postgres, redis, Kind, Services};
+use super::{postgres, redis, s3, s3_server, Kind, Services};
 use crate::sandbox::value::get;
 
 /// The resource types with a data-plane effect.
@@ -20,7 +20,107 @@ pub fn backs(type_name: &str) -> bool {
             | "scaleway_rdb_user"
             | "scaleway_rdb_privilege"
             | "scaleway_redis_cluster"
+            | "scaleway_object_bucket"
+            | "scaleway_object_bucket_acl"
+            | "scaleway_object_bucket_policy"
+            | "scaleway_object_bucket_website_configuration"
+            | "scaleway_iam_api_key"
     )
+}
+
+/// A bucket reference as the object resources take it: `name` or `region/name`.
+fn bucket_name(v: &Value) -> String {
+    let b = text(v, "bucket");
+    b.rsplit_once('/')
+        .map_or(b.clone(), |(_, name)| name.to_owned())
+}
+
+/// `block[0].attr` as text (`index_document { suffix = ... }`).
+fn block_text(v: &Value, block: &str, attr: &str) -> Option<String> {
+    let first = match get(v, block)? {
+        Value::Array(items) => items.first()?,
+        other => other,
+    };
+    get(first, attr)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// The Object Storage part of an apply (see [`s3`]), run on a blocking thread: files and the
+/// server's process, no network.
+fn object_storage(
+    services: &Services,
+    type_name: &str,
+    prior: &Value,
+    state: &mut Value,
+) -> Result<bool, super::ServiceError> {
+    let (create, delete) = (prior.is_nil(), state.is_nil());
+    match type_name {
+        "scaleway_iam_api_key" if delete => {
+            s3::remove_key(services, &text(prior, "access_key"))?;
+            Ok(false)
+        }
+        "scaleway_iam_api_key" => {
+            let (access, secret) = (text(state, "access_key"), text(state, "secret_key"));
+            if !create && text(prior, "access_key") != access {
+                s3::remove_key(services, &text(prior, "access_key"))?;
+            }
+            if !access.is_empty() && !secret.is_empty() {
+                s3::put_key(services, &access, &secret)?;
+            }
+            Ok(false)
+        }
+        "scaleway_object_bucket" if delete => {
+            s3::delete_bucket(services, &text(prior, "name"))?;
+            Ok(false)
+        }
+        "scaleway_object_bucket" => {
+            let name = text(state, "name");
+            let r = s3::create_bucket(services, &name)?;
+            let api = s3::api_endpoint(&r);
+            set(state, &["endpoint"], Value::from(format!("{api}/{name}")));
+            set(state, &["api_endpoint"], Value::from(api));
+            Ok(true)
+        }
+        "scaleway_object_bucket_acl" => {
+            let v: &Value = if delete { prior } else { state };
+            let acl = if delete {
+                "private".to_owned()
+            } else {
+                text(state, "acl")
+            };
+            s3::update_meta(services, &bucket_name(v), |m| m.acl = acl)?;
+            Ok(false)
+        }
+        "scaleway_object_bucket_policy" => {
+            let v: &Value = if delete { prior } else { state };
+            let policy = (!delete).then(|| text(state, "policy"));
+            s3::update_meta(services, &bucket_name(v), |m| m.policy = policy)?;
+            Ok(false)
+        }
+        "scaleway_object_bucket_website_configuration" => {
+            let v: &Value = if delete { prior } else { state };
+            let bucket = bucket_name(v);
+            let site = (!delete).then(|| s3_server::Website {
+                index: block_text(state, "index_document", "suffix")
+                    .unwrap_or_else(|| "index.html".into()),
+                error: block_text(state, "error_document", "key"),
+            });
+            let Some(r) = s3::set_website(services, &bucket, site)? else {
+                return Ok(false);
+            };
+            if delete {
+                return Ok(false);
+            }
+            let endpoint = s3::website_endpoint(&r, &bucket);
+            let domain = endpoint.split('/').next().unwrap_or_default().to_owned();
+            set(state, &["website_endpoint"], Value::from(endpoint));
+            set(state, &["website_domain"], Value::from(domain));
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
 }
 
 fn text(v: &Value, name: &str) -> String {
@@ -80,6 +180,18 @@ pub async fn apply(
         Some(r)
     };
     let err = |e: super::ServiceError| e.to_string();
+    if type_name.starts_with("scaleway_object_bucket") || type_name == "scaleway_iam_api_key" {
+        let (s, t, p) = (services.clone(), type_name.to_owned(), prior.clone());
+        let mut st = std::mem::replace(state, Value::Nil);
+        let (changed, st) = tokio::task::spawn_blocking(move || {
+            let changed = s3::locked(&s, || object_storage(&s, &t, &p, &mut st));
+            (changed, st)
+        })
+        .await
+        .map_err(|e| format!("sandbox service task: {e}"))?;
+        *state = st;
+        return changed.map_err(err);
+    }
     match type_name {
         "scaleway_rdb_instance" if delete => {
             if let Some(r) = services.find(Kind::Postgres, &text(prior, "id")) {

@@ -12,7 +12,10 @@ locals {
   media_bucket_name    = "${var.media_bucket_prefix}-${random_id.bucket_suffix.hex}"
   frontend_bucket_name = "${var.frontend_bucket_prefix}-${random_id.bucket_suffix.hex}"
 
-  s3_endpoint = "https://s3.${var.region}.scw.cloud"
+  # The region's S3 endpoint as the provider reports it (https://s3.<region>.scw.cloud), not
+  # rebuilt from the region: whatever serves the buckets (the sandbox's local server too) says
+  # where it is.
+  s3_endpoint = scaleway_object_bucket.media.api_endpoint
   # Buckets take S3 tags (a map); the other Scaleway resources take "key:value" strings.
   bucket_tags = { for t in var.tags : split(":", t)[0] => try(split(":", t)[1], "") }
 }
