@@ -1,7 +1,9 @@
 //! Answer → plan impact, against one dev env applied once in the sandbox for this test binary:
 //! every edit is planned in the impact's scratch copy against that env's state, through the
 //! library and through `mobi-tui impact`, and must report the named action on the named resource
-//! and nothing else but the updates its module's outputs cause downstream.
+//! and nothing else but the updates its module's outputs cause downstream. The data plane is
+//! off: these tests are about plans and state, and the shared env is never reset (no server
+//! may outlive the test binary).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -23,7 +25,7 @@ fn applied() -> &'static Applied {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("repo");
         let preset = repo().join("presets/dev.toml");
-        let o = mobi(&[
+        let o = mobi_without_data_plane(&[
             "--preset",
             preset.to_str().unwrap(),
             "--out",
@@ -78,7 +80,7 @@ fn through_library(out: &Path, preset: &Path) -> Impact {
 
 /// `mobi-tui impact --json`: the events and the exit code.
 fn through_binary(out: &Path, preset: &Path) -> (Vec<serde_json::Value>, i32, String) {
-    let o = mobi(&[
+    let o = mobi_without_data_plane(&[
         "impact",
         "--preset",
         preset.to_str().unwrap(),
@@ -333,7 +335,7 @@ fn impact_of_the_applied_preset_itself_is_nothing() {
 fn impact_without_an_applied_env_counts_creations_per_phase() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("fresh");
-    let o = mobi(&[
+    let o = mobi_without_data_plane(&[
         "impact",
         "--preset",
         repo().join("presets/dev.toml").to_str().unwrap(),
@@ -364,7 +366,7 @@ fn impact_of_a_bad_preset_is_one_line_and_exit_2() {
         dir.path(),
         "bad.toml",
     );
-    let o = mobi(&[
+    let o = mobi_without_data_plane(&[
         "impact",
         "--preset",
         preset.to_str().unwrap(),
@@ -431,7 +433,7 @@ fn guard_blocks_a_destructive_apply_until_the_address_is_confirmed() {
             "6",
         ];
         args.extend_from_slice(extra);
-        mobi(&args)
+        mobi_without_data_plane(&args)
     };
     let addr = "module.redis.scaleway_redis_cluster.this";
     let before = state_bytes(&out);
@@ -501,7 +503,7 @@ fn wizard_shows_the_impact_and_applies_a_replacement_only_once_its_name_is_typed
     let preset = preset_variant("dev.toml", &[], dir.path(), "dev.toml");
     let before = state_bytes(&out);
     let cmd = format!(
-        "cd {d} && {bin} --edit {preset} --out {out} --sandbox --terraform-bin {tf} --from 6 --to 6; sleep 60",
+        "cd {d} && MOBI_SANDBOX_DATA_PLANE=0 {bin} --edit {preset} --out {out} --sandbox --terraform-bin {tf} --from 6 --to 6; sleep 60",
         d = dir.path().display(),
         bin = bin().display(),
         preset = preset.display(),

@@ -70,6 +70,11 @@ fn running_row(line: &str) -> bool {
 fn readme_command_1_live_in_a_terminal_and_plain_in_a_file() {
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().expect("tmp")).collect();
     let (wide, narrow, file) = (dirs[0].path(), dirs[1].path(), dirs[2].path());
+    // Command 1 starts the data plane: stopped at the end, however the test ends.
+    let _servers: Vec<support::StopServices> = [wide, narrow, file]
+        .iter()
+        .map(|d| support::StopServices(d.join("out")))
+        .collect();
     let long = Duration::from_secs(900);
 
     // The file run: stdout to a file, stderr apart.

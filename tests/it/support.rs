@@ -104,3 +104,28 @@ pub fn preset_variant(
     std::fs::write(&p, text).unwrap();
     p
 }
+
+/// Stops the sandbox services (PostgreSQL, Redis, S3 daemons) of every env under `out` when
+/// dropped, so a test that applies with the data plane on leaves no server running after it,
+/// pass or fail. Their records stay (a later run would start them again).
+pub struct StopServices(pub PathBuf);
+
+impl Drop for StopServices {
+    fn drop(&mut self) {
+        if self.0.join(".mobi/sandbox").exists() {
+            let _ = Command::new(bin())
+                .args(["sandbox", "stop", "--out"])
+                .arg(&self.0)
+                .output();
+        }
+    }
+}
+
+/// `mobi` with the sandbox's data plane off: for tests about plans and state, not servers.
+pub fn mobi_without_data_plane(args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .env("MOBI_SANDBOX_DATA_PLANE", "0")
+        .output()
+        .expect("spawn mobi-tui")
+}
