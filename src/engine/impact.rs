@@ -143,6 +143,20 @@ pub struct PlannedChange {
     pub name: Option<String>,
 }
 
+impl PlannedChange {
+    /// A `planned_change` message of the `-json` stream (no replace paths, no name: only the
+    /// saved plan has those). `None` for reads and no-ops.
+    pub fn from_stream(c: &crate::terraform::json::ResourceChange) -> Option<Self> {
+        Some(PlannedChange {
+            address: c.resource.addr.clone(),
+            resource_type: c.resource.resource_type.clone(),
+            action: Action::from_stream(&c.action)?,
+            replace_paths: Vec::new(),
+            name: None,
+        })
+    }
+}
+
 #[derive(Deserialize)]
 struct ShowPlan {
     #[serde(default)]
@@ -766,17 +780,7 @@ async fn run_checked(
         terraform::process::DEFAULT_GRACE,
         &mut |m| match m {
             TfMessage::Text(t) if !t.trim().is_empty() => last = t.trim().to_string(),
-            TfMessage::PlannedChange(c) => {
-                if let Some(action) = Action::from_stream(&c.action) {
-                    planned.push(PlannedChange {
-                        address: c.resource.addr.clone(),
-                        resource_type: c.resource.resource_type.clone(),
-                        action,
-                        replace_paths: Vec::new(),
-                        name: None,
-                    });
-                }
-            }
+            TfMessage::PlannedChange(c) => planned.extend(PlannedChange::from_stream(c)),
             _ => {}
         },
     )
@@ -792,14 +796,7 @@ async fn run_checked(
         return Ok(planned);
     }
     let message = match out.first_error() {
-        Some(d) => {
-            let at = d
-                .range
-                .as_ref()
-                .map(|r| format!(" ({}:{})", r.filename, r.start.line))
-                .unwrap_or_default();
-            format!("{}{at}", d.summary)
-        }
+        Some(d) => format!("{}{}", d.summary, d.at()),
         None => last,
     };
     Err(ImpactError::Terraform {

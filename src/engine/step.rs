@@ -65,15 +65,7 @@ impl Run<'_> {
                 return;
             }
             if let TfMessage::PlannedChange(c) = m {
-                if let Some(action) = impact::Action::from_stream(&c.action) {
-                    planned.push(impact::PlannedChange {
-                        address: c.resource.addr.clone(),
-                        resource_type: c.resource.resource_type.clone(),
-                        action,
-                        replace_paths: Vec::new(),
-                        name: None,
-                    });
-                }
+                planned.extend(impact::PlannedChange::from_stream(c));
             }
             if sandbox && is_sandbox_noise(m) {
                 return;

@@ -20,11 +20,7 @@ pub(super) fn failure_message(
 ) -> String {
     match out.first_error() {
         Some(d) => {
-            let at = d
-                .range
-                .as_ref()
-                .map(|r| format!(" ({}:{})", r.filename, r.start.line))
-                .unwrap_or_default();
+            let at = d.at();
             match diagnose::rollout_hint(preset, d) {
                 Some(hint) => format!("{}{at} — {hint}", d.summary),
                 None => format!("{}{at}", d.summary),

@@ -70,6 +70,14 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// ` (file:line)` when Terraform says where, else empty: appended to one-line messages.
+    pub fn at(&self) -> String {
+        self.range
+            .as_ref()
+            .map(|r| format!(" ({}:{})", r.filename, r.start.line))
+            .unwrap_or_default()
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == "error"
     }

@@ -56,6 +56,23 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// For a test that applies: a copy of the shared env (in the returned temp dir), taken while
+/// no plan reads it.
+fn copy_of_applied() -> (tempfile::TempDir, PathBuf) {
+    let a = applied();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("copy");
+    let _one = serial();
+    let cp = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(&a.out)
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    (dir, out)
+}
+
 fn state_bytes(out: &Path) -> Vec<u8> {
     std::fs::read(out.join(".mobi/sandbox/dev/terraform.tfstate")).unwrap()
 }
@@ -397,20 +414,7 @@ fn phase_end(events: &[serde_json::Value], phase: u64) -> Option<&serde_json::Va
 /// state untouched); `--resume --allow-replace ADDRESS` then applies it.
 #[test]
 fn guard_blocks_a_destructive_apply_until_the_address_is_confirmed() {
-    let a = applied();
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("copy");
-    {
-        // This test applies: on a copy of the shared env, taken while no plan reads it.
-        let _one = serial();
-        let cp = std::process::Command::new("cp")
-            .arg("-a")
-            .arg(&a.out)
-            .arg(&out)
-            .status()
-            .unwrap();
-        assert!(cp.success());
-    }
+    let (dir, out) = copy_of_applied();
     let preset = preset_variant(
         "dev.toml",
         &[("cluster_size = 1", "cluster_size = 2")],
@@ -487,19 +491,7 @@ fn guard_blocks_a_destructive_apply_until_the_address_is_confirmed() {
 /// refuses a wrong name, and applies once the cluster's own name is typed.
 #[test]
 fn wizard_shows_the_impact_and_applies_a_replacement_only_once_its_name_is_typed() {
-    let a = applied();
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("copy");
-    {
-        let _one = serial();
-        let cp = std::process::Command::new("cp")
-            .arg("-a")
-            .arg(&a.out)
-            .arg(&out)
-            .status()
-            .unwrap();
-        assert!(cp.success());
-    }
+    let (dir, out) = copy_of_applied();
     let preset = preset_variant("dev.toml", &[], dir.path(), "dev.toml");
     let before = state_bytes(&out);
     let cmd = format!(
