@@ -13,6 +13,8 @@ use anyhow::Context as _;
 use serde::Deserialize;
 
 use super::workspace::{Workspace, WorkspaceOptions};
+// `validate -json` and `init -json` diagnostics have the run stream's shape: one type for all.
+use crate::terraform::json::Diagnostic;
 
 /// Arguments of `mobi-tui validate`.
 #[derive(Debug, Clone, clap::Args)]
@@ -68,27 +70,6 @@ fn preset_env(path: &Path) -> anyhow::Result<String> {
         anyhow::bail!("invalid project.env {env:?} in {}", path.display());
     }
     Ok(env)
-}
-
-/// One diagnostic of `terraform validate -json`.
-#[derive(Debug, Deserialize)]
-struct Diagnostic {
-    severity: String,
-    summary: String,
-    #[serde(default)]
-    detail: String,
-    range: Option<Range>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Range {
-    filename: String,
-    start: Pos,
-}
-
-#[derive(Debug, Deserialize)]
-struct Pos {
-    line: u64,
 }
 
 #[derive(Debug, Deserialize)]
