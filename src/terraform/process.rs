@@ -473,14 +473,29 @@ pub async fn run_capture(cmd: &TfCommand, interrupt: &Interrupt) -> Result<Strin
     }
 }
 
-/// Is `dir` a directory Terraform has initialised (has `.terraform/`)?
+/// Is `dir` a directory Terraform has initialised (`.terraform/` and its lock file)?
 pub fn is_initialised(dir: &Path) -> bool {
-    dir.join(".terraform").is_dir()
+    // Both: a `.terraform` left without its lock file (a tree re-rendered by a newer mobi-tui)
+    // makes every plan fail with "Inconsistent dependency lock file" until init runs again.
+    dir.join(".terraform").is_dir() && dir.join(".terraform.lock.hcl").is_file()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initialised_means_providers_and_their_lock_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!is_initialised(dir.path()));
+        std::fs::create_dir(dir.path().join(".terraform")).unwrap();
+        assert!(
+            !is_initialised(dir.path()),
+            "a .terraform without its lock file needs init again"
+        );
+        std::fs::write(dir.path().join(".terraform.lock.hcl"), "").unwrap();
+        assert!(is_initialised(dir.path()));
+    }
 
     #[tokio::test]
     async fn invalid_utf8_is_decoded_lossily_and_reading_goes_on() {
