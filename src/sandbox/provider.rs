@@ -77,8 +77,9 @@ fn has_error(d: &[pb::Diagnostic]) -> bool {
         .any(|d| d.severity == pb::diagnostic::Severity::Error as i32)
 }
 
-/// Sets `path` in an object value (only through maps and the first element of lists).
-fn set_path(v: &mut Value, path: &[String], new: Value) {
+/// Sets `path` in an object value (only through maps and the first element of lists); a missing
+/// key is left alone. Shared with the data plane, which puts real endpoints into state.
+pub(crate) fn set_path<S: AsRef<str>>(v: &mut Value, path: &[S], new: Value) {
     let Some((head, tail)) = path.split_first() else {
         *v = new;
         return;
@@ -93,13 +94,9 @@ fn set_path(v: &mut Value, path: &[String], new: Value) {
     if let Value::Map(entries) = target {
         if let Some((_, child)) = entries
             .iter_mut()
-            .find(|(k, _)| k.as_str() == Some(head.as_str()))
+            .find(|(k, _)| k.as_str() == Some(head.as_ref()))
         {
-            if tail.is_empty() {
-                *child = new;
-            } else {
-                set_path(child, tail, new);
-            }
+            set_path(child, tail, new);
         }
     }
 }

@@ -136,6 +136,27 @@ pub fn record_name(kind: Kind, resource_id: &str) -> String {
     format!("{prefix}-{}", &hex::encode(h)[..8])
 }
 
+/// The pid on the first line of a daemon's pid file (redis-server's, the S3 server's,
+/// PostgreSQL's `postmaster.pid`).
+pub(crate) fn pid_in(path: &Path) -> Option<i32> {
+    std::fs::read_to_string(path)
+        .ok()?
+        .lines()
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Running when `pid` is a live process whose command line holds `needle` (a recycled pid is
+/// not the service).
+pub(crate) fn health_of(pid: Option<i32>, needle: &str) -> Health {
+    match pid {
+        Some(p) if alive(p, needle) => Health::Running { pid: p },
+        _ => Health::Stopped,
+    }
+}
+
 /// A free TCP port on 127.0.0.1 (bound then released; the server binds it right after).
 pub fn free_port() -> Result<u16, ServiceError> {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -170,20 +170,11 @@ pub fn start(r: &Record) -> Result<(), ServiceError> {
 }
 
 fn pid(r: &Record) -> Option<i32> {
-    std::fs::read_to_string(data(r).join("postmaster.pid"))
-        .ok()?
-        .lines()
-        .next()?
-        .trim()
-        .parse()
-        .ok()
+    super::pid_in(&data(r).join("postmaster.pid"))
 }
 
 pub fn health(r: &Record) -> Health {
-    match pid(r) {
-        Some(p) if super::alive(p, "postgres") => Health::Running { pid: p },
-        _ => Health::Stopped,
-    }
+    super::health_of(pid(r), "postgres")
 }
 
 pub fn stop(r: &Record) {

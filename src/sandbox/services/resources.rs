@@ -9,6 +9,7 @@
 use rmpv::Value;
 
 use super::{postgres, redis, s3, s3_server, Kind, Services};
+use crate::sandbox::provider::set_path;
 use crate::sandbox::value::get;
 
 /// The resource types with a data-plane effect.
@@ -79,8 +80,8 @@ fn object_storage(
             let name = text(state, "name");
             let r = s3::create_bucket(services, &name)?;
             let api = s3::api_endpoint(&r);
-            set(state, &["endpoint"], Value::from(format!("{api}/{name}")));
-            set(state, &["api_endpoint"], Value::from(api));
+            set_path(state, &["endpoint"], Value::from(format!("{api}/{name}")));
+            set_path(state, &["api_endpoint"], Value::from(api));
             Ok(true)
         }
         "scaleway_object_bucket_acl" => {
@@ -115,8 +116,8 @@ fn object_storage(
             }
             let endpoint = s3::website_endpoint(&r, &bucket);
             let domain = endpoint.split('/').next().unwrap_or_default().to_owned();
-            set(state, &["website_endpoint"], Value::from(endpoint));
-            set(state, &["website_domain"], Value::from(domain));
+            set_path(state, &["website_endpoint"], Value::from(endpoint));
+            set_path(state, &["website_domain"], Value::from(domain));
             Ok(true)
         }
         _ => Ok(false),
@@ -132,26 +133,6 @@ fn text(v: &Value, name: &str) -> String {
 
 fn boolean(v: &Value, name: &str) -> bool {
     get(v, name).and_then(Value::as_bool).unwrap_or(false)
-}
-
-/// Sets `block[0].name` (a list or set block's first element) or a top-level `name`.
-fn set(v: &mut Value, path: &[&str], new: Value) {
-    let Some((head, tail)) = path.split_first() else {
-        *v = new;
-        return;
-    };
-    let target = match v {
-        Value::Array(items) => match items.first_mut() {
-            Some(first) => first,
-            None => return,
-        },
-        other => other,
-    };
-    if let Value::Map(entries) = target {
-        if let Some((_, child)) = entries.iter_mut().find(|(k, _)| k.as_str() == Some(*head)) {
-            set(child, tail, new);
-        }
-    }
 }
 
 /// Applies one change. `prior` is `Nil` on create, `state` is `Nil` on delete. Returns whether
@@ -213,11 +194,11 @@ pub async fn apply(
                 .map_err(err)?;
             let Some(ep) = ep else { return Ok(false) };
             let port = Value::from(ep.port);
-            set(state, &["private_network", "ip"], Value::from("127.0.0.1"));
-            set(state, &["private_network", "port"], port.clone());
-            set(state, &["endpoint_ip"], Value::from("127.0.0.1"));
-            set(state, &["endpoint_port"], port);
-            set(state, &["certificate"], Value::from(ep.certificate));
+            set_path(state, &["private_network", "ip"], Value::from("127.0.0.1"));
+            set_path(state, &["private_network", "port"], port.clone());
+            set_path(state, &["endpoint_ip"], Value::from("127.0.0.1"));
+            set_path(state, &["endpoint_port"], port);
+            set_path(state, &["certificate"], Value::from(ep.certificate));
             Ok(true)
         }
         "scaleway_rdb_instance" => {
@@ -332,13 +313,13 @@ pub async fn apply(
             let Some((port, cert)) = ep else {
                 return Ok(false);
             };
-            set(
+            set_path(
                 state,
                 &["private_network", "ips"],
                 Value::Array(vec![Value::from("127.0.0.1")]),
             );
-            set(state, &["private_network", "port"], Value::from(port));
-            set(state, &["certificate"], Value::from(cert));
+            set_path(state, &["private_network", "port"], Value::from(port));
+            set_path(state, &["certificate"], Value::from(cert));
             Ok(true)
         }
         "scaleway_redis_cluster" => {
@@ -373,7 +354,7 @@ mod tests {
                 Value::from(1),
             )])]),
         )]);
-        set(&mut v, &["private_network", "port"], Value::from(5432));
+        set_path(&mut v, &["private_network", "port"], Value::from(5432));
         let pn = get(&v, "private_network").unwrap().as_array().unwrap()[0].clone();
         assert_eq!(get(&pn, "port"), Some(&Value::from(5432)));
         assert!(backs("scaleway_rdb_user") && !backs("scaleway_k8s_cluster"));

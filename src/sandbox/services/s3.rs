@@ -213,18 +213,11 @@ pub fn start(r: &Record) -> Result<(), ServiceError> {
 }
 
 fn pid(r: &Record) -> Option<i32> {
-    std::fs::read_to_string(pid_path(r))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
+    super::pid_in(&pid_path(r))
 }
 
 pub fn health(r: &Record) -> Health {
-    match pid(r) {
-        Some(p) if super::alive(p, NEEDLE) => Health::Running { pid: p },
-        _ => Health::Stopped,
-    }
+    super::health_of(pid(r), NEEDLE)
 }
 
 pub fn stop(r: &Record) {
