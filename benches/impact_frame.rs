@@ -115,6 +115,7 @@ fn request(out: &Path, candidate: mobi_tui::preset::Preset) -> ImpactRequest {
         terraform_bin: terraform(),
         provider_binary: Some(PathBuf::from(BIN)),
         env: Vec::new(),
+        background: true,
     }
 }
 

@@ -890,6 +890,7 @@ async fn a_child_ignoring_sigint_is_killed_after_the_grace_period() {
         env: Vec::new(),
         output: OutputKind::JsonStream,
         detailed_exitcode: false,
+        background: false,
     };
     for second_request in [false, true] {
         let irq = Interrupt::new();

@@ -8,7 +8,6 @@ use std::path::Path;
 use super::run::{PhaseResult, Run};
 use super::{impact, RunEvent};
 use crate::phases::Phase;
-use crate::terraform;
 
 /// Which destructive changes an apply may make: a targeted phase whose plan replaces or deletes
 /// a resource holding data (see [`impact::holds_data`]) stops as `blocked` unless its address
@@ -42,14 +41,10 @@ impl Run<'_> {
             .any(|c| matches!(c.action, impact::Action::Replace | impact::Action::Delete))
         {
             // Only the saved plan says which attributes force a replacement.
-            let cmd = self.tf()?.show(Some(file));
-            match terraform::run_capture(&cmd, self.interrupt).await {
-                Ok(text) => {
-                    if let Ok(full) = impact::parse_show_json(&text) {
-                        planned = full;
-                    }
-                }
-                Err(_) if self.interrupt.is_requested() => return Err(PhaseResult::interrupted()),
+            let tf = self.tf()?;
+            match impact::saved_plan_changes(&tf, file, self.interrupt).await {
+                Ok(full) => planned = full,
+                Err(impact::ImpactError::Interrupted) => return Err(PhaseResult::interrupted()),
                 Err(e) => (self.emit)(RunEvent::Note {
                     phase: p.number,
                     message: format!("reading the saved plan for its impact: {e}"),

@@ -199,9 +199,7 @@ pub fn parse_show_json(text: &str) -> Result<Vec<PlannedChange>, ImpactError> {
     Ok(plan
         .resource_changes
         .into_iter()
-        .filter(|c| c.mode != "data")
         .filter_map(|c| {
-            let action = Action::from_actions(&c.change.actions)?;
             let replace_paths = c
                 .change
                 .replace_paths
@@ -212,25 +210,49 @@ pub fn parse_show_json(text: &str) -> Result<Vec<PlannedChange>, ImpactError> {
                             Value::String(s) => s.clone(),
                             other => other.to_string(),
                         })
-                        .collect::<Vec<_>>()
-                        .join(".")
+                        .collect()
                 })
                 .collect();
             let name = c
                 .change
                 .before
                 .and_then(|b| b.name)
-                .and_then(|n| n.as_str().map(str::to_string))
-                .filter(|n| !n.is_empty());
-            Some(PlannedChange {
+                .and_then(|n| n.as_str().map(str::to_string));
+            planned_change(terraform::planfile::ResourceChange {
                 address: c.address,
+                mode: if c.mode == "data" { "data" } else { "managed" },
                 resource_type: c.resource_type,
-                action,
+                actions: c.change.actions,
                 replace_paths,
-                name,
+                prior_name: name,
             })
         })
         .collect())
+}
+
+/// The managed resource changes of a saved plan, read from the file itself (see
+/// [`terraform::planfile`]); the same list [`parse_show_json`] makes of `show -json`.
+pub fn read_saved_plan(
+    bytes: &[u8],
+) -> Result<Vec<PlannedChange>, terraform::planfile::PlanFileError> {
+    Ok(terraform::planfile::resource_changes(bytes)?
+        .into_iter()
+        .filter_map(planned_change)
+        .collect())
+}
+
+/// One change of either reading, data sources and no-ops left out.
+fn planned_change(c: terraform::planfile::ResourceChange) -> Option<PlannedChange> {
+    if c.mode == "data" {
+        return None;
+    }
+    Some(PlannedChange {
+        action: Action::from_actions(&c.actions)?,
+        address: c.address,
+        resource_type: c.resource_type,
+        replace_paths: c.replace_paths.into_iter().map(|p| p.join(".")).collect(),
+        name: c.prior_name.filter(|n| !n.is_empty()),
+    })
 }
 
 /// Resource types whose replacement or deletion loses data: databases, caches, buckets, the
@@ -633,6 +655,9 @@ pub struct ImpactRequest {
     pub provider_binary: Option<PathBuf>,
     /// Extra environment for Terraform only (the wizard's masked credentials, `TF_VAR_*`).
     pub env: Vec<(String, String)>,
+    /// Terraform runs niced: the wizard's plans, which nobody waits on at a prompt (see
+    /// [`terraform::Terraform::in_background`]).
+    pub background: bool,
 }
 
 /// `DIR/.mobi/impact/<env>`: the scratch repository the candidate is rendered into.
@@ -707,7 +732,9 @@ pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impac
     };
     let mut cmd_env = cmd_env;
     cmd_env.extend(req.env.iter().cloned());
-    let tf = terraform::Terraform::new(&req.terraform_bin, &env_dir).with_env(cmd_env);
+    let tf = terraform::Terraform::new(&req.terraform_bin, &env_dir)
+        .with_env(cmd_env)
+        .in_background(req.background);
     if !terraform::process::is_initialised(&env_dir) {
         run_checked(&tf.init(true), interrupt).await?;
     }
@@ -727,7 +754,25 @@ pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impac
         // Terraform start with every provider.
         return Ok(finish(&env, baseline, &req.candidate, &streamed));
     }
-    let text = terraform::run_capture(&tf.show(Some(&plan_file)), interrupt)
+    let planned = saved_plan_changes(&tf, &plan_file, interrupt).await?;
+    Ok(finish(&env, baseline, &req.candidate, &planned))
+}
+
+/// The resource changes of the saved plan `plan_file`, with their replace paths and prior
+/// names: read from the file itself, and through `terraform show -json` (another Terraform
+/// start with every provider) only when this Terraform writes a format the reader does not
+/// know.
+pub async fn saved_plan_changes(
+    tf: &terraform::Terraform,
+    plan_file: &Path,
+    interrupt: &Interrupt,
+) -> Result<Vec<PlannedChange>, ImpactError> {
+    if let Ok(bytes) = std::fs::read(plan_file) {
+        if let Ok(planned) = read_saved_plan(&bytes) {
+            return Ok(planned);
+        }
+    }
+    let text = terraform::run_capture(&tf.show(Some(plan_file)), interrupt)
         .await
         .map_err(|e| {
             if interrupt.is_requested() {
@@ -739,8 +784,7 @@ pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impac
                 }
             }
         })?;
-    let planned = parse_show_json(&text)?;
-    Ok(finish(&env, baseline, &req.candidate, &planned))
+    parse_show_json(&text)
 }
 
 fn finish(

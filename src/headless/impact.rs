@@ -84,6 +84,7 @@ pub fn main(args: ImpactArgs) -> u8 {
         terraform_bin,
         provider_binary: None,
         env: Vec::new(),
+        background: false,
     };
     let interrupt = Interrupt::new();
     let result = rt.block_on(async {

@@ -286,12 +286,16 @@ impl ProviderSchema {
     }
 }
 
-/// What the stand-in supports beyond the minimum: destroy plans go through `PlanResourceChange`
-/// (harmless, it returns null), nothing else.
+/// What the stand-in announces beyond the minimum, as the real providers at the pinned tags do:
+/// destroy plans go through `PlanResourceChange` (harmless, it returns null), and
+/// `GetProviderSchema` is optional — the plugin framework and the mux servers the four real
+/// providers are built on announce it, and Terraform then reuses the schema it read once per
+/// command instead of asking every provider it starts again (the kubernetes schema is 2.5 MB
+/// on the wire each time).
 pub fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
-        get_provider_schema_optional: false,
+        get_provider_schema_optional: true,
         move_resource_state: false,
         generate_resource_config: false,
     }

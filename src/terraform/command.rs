@@ -30,6 +30,8 @@ pub struct TfCommand {
     pub output: OutputKind,
     /// Exit code 2 means "changes present", not failure (`plan -detailed-exitcode`).
     pub detailed_exitcode: bool,
+    /// Run at a lower CPU priority (see [`Terraform::in_background`]).
+    pub background: bool,
 }
 
 impl TfCommand {
@@ -52,6 +54,7 @@ pub struct Terraform {
     program: PathBuf,
     cwd: PathBuf,
     env: Vec<(String, String)>,
+    background: bool,
 }
 
 impl Terraform {
@@ -60,7 +63,17 @@ impl Terraform {
             program: program.into(),
             cwd: cwd.into(),
             env: Vec::new(),
+            background: false,
         }
+    }
+
+    /// Every command runs niced (Terraform and the providers it starts inherit it). For work
+    /// nobody waits on at a prompt, such as the wizard's impact plans: on a small machine
+    /// Terraform and its providers can take every core, and the wizard's frames must not wait
+    /// behind them.
+    pub fn in_background(mut self, background: bool) -> Self {
+        self.background = background;
+        self
     }
 
     /// Extra environment for every command (the sandbox's `TF_CLI_CONFIG_FILE`, `TF_VAR_*`).
@@ -85,6 +98,7 @@ impl Terraform {
             env: self.env.clone(),
             output,
             detailed_exitcode: false,
+            background: self.background,
         }
     }
 

@@ -6,6 +6,7 @@
 
 pub mod command;
 pub mod json;
+pub mod planfile;
 pub mod process;
 
 use std::path::{Path, PathBuf};

@@ -238,6 +238,18 @@ pub async fn run(
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
+    if cmd.background {
+        // SAFETY: between fork and exec only `nice` runs, a single async-signal-safe syscall
+        // touching no memory of the parent.
+        unsafe {
+            command.pre_exec(|| {
+                // The result is the new niceness; -1 with errno set is a failure, and a
+                // plan at normal priority is still right, so it is not one worth failing on.
+                libc::nice(BACKGROUND_NICENESS);
+                Ok(())
+            });
+        }
+    }
     let mut child = command.spawn().map_err(|source| TerraformError::Spawn {
         program: cmd.program.display().to_string(),
         source,
@@ -473,6 +485,9 @@ pub async fn run_capture(cmd: &TfCommand, interrupt: &Interrupt) -> Result<Strin
     }
 }
 
+/// How much lower than mobi-tui a background command runs (`nice` increment).
+pub const BACKGROUND_NICENESS: i32 = 10;
+
 /// Is `dir` a directory Terraform has initialised (`.terraform/` and its lock file)?
 pub fn is_initialised(dir: &Path) -> bool {
     // Both: a `.terraform` left without its lock file (a tree re-rendered by a newer mobi-tui)
@@ -537,6 +552,42 @@ mod tests {
 
     /// A stand-in terraform that prints an invalid byte and then more than a pipe buffer holds:
     /// the run must drain both pipes to the end and keep every line.
+    /// The niceness `nice` reports inside a command, background or not.
+    async fn niceness_inside(background: bool) -> i32 {
+        let cmd = TfCommand {
+            program: "nice".into(),
+            args: Vec::new(),
+            cwd: std::env::temp_dir(),
+            env: Vec::new(),
+            output: OutputKind::Text,
+            detailed_exitcode: false,
+            background,
+        };
+        let mut lines = Vec::new();
+        let mut keep = |m: &TfMessage| {
+            if let TfMessage::Text(t) = m {
+                lines.push(t.trim().to_string());
+            }
+        };
+        let out = run(&cmd, &Interrupt::new(), Duration::from_secs(1), &mut keep)
+            .await
+            .unwrap();
+        assert_eq!(out.exit_code, Some(0));
+        lines
+            .iter()
+            .find_map(|l| l.parse().ok())
+            .expect("nice prints a number")
+    }
+
+    #[tokio::test]
+    async fn a_background_command_runs_niced_and_a_foreground_one_does_not() {
+        let here = niceness_inside(false).await;
+        let background = niceness_inside(true).await;
+        // Capped at 19, the lowest priority there is.
+        assert_eq!(background, (here + BACKGROUND_NICENESS).min(19));
+        assert!(background > here || here == 19);
+    }
+
     #[tokio::test]
     async fn a_run_with_invalid_bytes_and_a_megabyte_after_completes() {
         let dir = tempfile::tempdir().unwrap();
@@ -555,6 +606,7 @@ mod tests {
             env: Vec::new(),
             output: OutputKind::Text,
             detailed_exitcode: false,
+            background: false,
         };
         let mut lines = Vec::new();
         let interrupt = Interrupt::new();

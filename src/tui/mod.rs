@@ -538,6 +538,7 @@ fn spawn_impact(
                     terraform_bin,
                     provider_binary: None,
                     env: secrets_env,
+                    background: true,
                 };
                 crate::engine::impact::compute(&req, &Interrupt::new())
                     .await

@@ -86,6 +86,7 @@ fn through_library(out: &Path, preset: &Path) -> Impact {
         terraform_bin: terraform(),
         provider_binary: Some(bin()),
         env: Vec::new(),
+        background: false,
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -93,6 +94,39 @@ fn through_library(out: &Path, preset: &Path) -> Impact {
         .unwrap();
     rt.block_on(impact::compute(&req, &Interrupt::new()))
         .unwrap_or_else(|e| panic!("impact of {}: {e}", preset.display()))
+}
+
+/// The changes of the impact's saved plan as read from the file by mobi-tui and as Terraform
+/// itself renders them (`terraform show -json`), each sorted by address.
+fn saved_plan_both_ways(out: &Path) -> (Vec<impact::PlannedChange>, Vec<impact::PlannedChange>) {
+    let scratch = impact::scratch_dir(out, "dev");
+    let ws = mobi_tui::sandbox::Workspace::prepare(
+        &scratch,
+        "dev",
+        &mobi_tui::sandbox::WorkspaceOptions {
+            reset: false,
+            latency: std::time::Duration::ZERO,
+            provider_binary: Some(bin()),
+            data_plane: false,
+        },
+    )
+    .unwrap();
+    let plan = scratch.join("impact.tfplan");
+    let o = std::process::Command::new(terraform())
+        .arg("show")
+        .arg("-json")
+        .arg(&plan)
+        .current_dir(ws.env_dir())
+        .envs(ws.command_env())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "terraform show: {}", stderr(&o));
+    let mut shown = impact::parse_show_json(&stdout(&o)).unwrap();
+    let mut read = impact::read_saved_plan(&std::fs::read(&plan).unwrap())
+        .unwrap_or_else(|e| panic!("reading the saved plan: {e}"));
+    shown.sort_by(|a, b| a.address.cmp(&b.address));
+    read.sort_by(|a, b| a.address.cmp(&b.address));
+    (read, shown)
 }
 
 /// `mobi-tui impact --json`: the events and the exit code.
@@ -135,6 +169,14 @@ fn check(c: &Case) {
 
     let imp = through_library(&a.out, &preset);
     assert!(imp.applied, "{}: the baseline was found", c.name);
+    // What the impact read from its saved plan is what Terraform shows of it.
+    let (read, shown) = saved_plan_both_ways(&a.out);
+    assert!(!shown.is_empty(), "{}: the plan changes something", c.name);
+    assert_eq!(
+        read, shown,
+        "{}: saved plan read vs terraform show -json",
+        c.name
+    );
     let keys: Vec<&str> = imp.changes.iter().map(|k| k.key.as_str()).collect();
     assert_eq!(keys, vec![c.key], "{}: changed keys", c.name);
     let mut direct: Vec<(&str, Action)> = imp
