@@ -157,11 +157,16 @@ fn main() {
         let _ = edit_cluster_size(&mut app, "1");
         let t = Instant::now();
         let (generation, candidate) = edit_cluster_size(&mut app, "2").expect("impact asked");
+        let edited = t.elapsed();
+        let mut computing = Duration::ZERO;
         let result = rt.block_on(async {
             tokio::time::sleep(mobi_tui::tui::IMPACT_DEBOUNCE).await;
-            impact::compute(&request(&out, candidate), &Interrupt::new())
+            let c = Instant::now();
+            let r = impact::compute(&request(&out, candidate), &Interrupt::new())
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string());
+            computing = c.elapsed();
+            r
         });
         update(&mut app, Action::ImpactReady { generation, result });
         let line = app.impact.line("redis.cluster_size").expect("a line");
@@ -171,7 +176,10 @@ fn main() {
         );
         let took = t.elapsed();
         if i > 0 {
-            eprintln!("  run {i}: {took:.2?}");
+            eprintln!(
+                "  run {i}: {took:.2?} (keys {edited:.2?}, debounce {:.0?}, impact::compute {computing:.2?})",
+                mobi_tui::tui::IMPACT_DEBOUNCE
+            );
             latencies.push(took);
         }
     }

@@ -235,10 +235,13 @@ pub fn parse_show_json(text: &str) -> Result<Vec<PlannedChange>, ImpactError> {
 pub fn read_saved_plan(
     bytes: &[u8],
 ) -> Result<Vec<PlannedChange>, terraform::planfile::PlanFileError> {
-    Ok(terraform::planfile::resource_changes(bytes)?
+    let mut planned: Vec<PlannedChange> = terraform::planfile::resource_changes(bytes)?
         .into_iter()
         .filter_map(planned_change)
-        .collect())
+        .collect();
+    // The plan file keeps no order; `show -json` lists by address, and so does this.
+    planned.sort_by(|a, b| a.address.cmp(&b.address));
+    Ok(planned)
 }
 
 /// One change of either reading, data sources and no-ops left out.
