@@ -704,3 +704,86 @@ fn bootstrap_command_creates_the_state_bucket_and_converges_offline() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--project-id"), "{}", stderr(&o));
 }
+
+/// A `PATH` holding every program of the current one but `hidden` (symlinks in `dir`), for a
+/// run on a machine where that program was never installed.
+fn path_without(hidden: &str, dir: &Path) -> String {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for d in std::env::split_paths(&path) {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let link = dir.join(&name);
+            if name != hidden && !link.exists() {
+                let _ = std::os::unix::fs::symlink(e.path(), link);
+            }
+        }
+    }
+    assert!(!dir.join(hidden).exists());
+    dir.display().to_string()
+}
+
+/// The data plane on a machine without redis-server: the sandbox still plans and applies every
+/// phase (the cluster gets the stand-in's values), and phase 14 says which binary is missing and
+/// what to install instead of a connection failure; the other servers are unaffected, and
+/// `sandbox status` names it too.
+#[test]
+fn without_redis_server_the_rehearsal_applies_and_phase_14_names_the_missing_binary() {
+    assert!(
+        which::which("redis-server").is_ok(),
+        "redis-server must be installed for the other data-plane tests (scripts/install-test-deps.sh)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("repo");
+    let _cleanup = StopServices(out.join(".mobi/sandbox/dev"));
+    let bin_dir = dir.path().join("bin");
+    std::fs::create_dir(&bin_dir).unwrap();
+    let path = path_without("redis-server", &bin_dir);
+    let preset = repo().join("presets/dev.toml");
+    let o = Command::new(bin())
+        .args(["--preset", preset.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .args(["--sandbox", "--apply", "--auto-approve", "--json"])
+        .env("PATH", &path)
+        .env("TF_VAR_scw_access_key_id", "SCWSANDBOX0000000001")
+        .output()
+        .unwrap();
+    let events: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ends: Vec<&serde_json::Value> =
+        events.iter().filter(|e| e["type"] == "phase_end").collect();
+    assert_eq!(ends.len(), 14);
+    assert!(ends.iter().all(|e| e["status"] == "ok"), "{ends:?}");
+    let checks = check_events(&events);
+    let (status, message) = &checks["redis.direct"];
+    assert_eq!(status, "skipped", "redis.direct: {message}");
+    assert!(
+        message.contains("redis-server not found")
+            && message.contains("apt-get install redis-server"),
+        "redis.direct: {message}"
+    );
+    for name in [
+        "postgres.direct",
+        "s3.media_bucket",
+        "s3.frontend_bucket",
+        "frontend.website",
+    ] {
+        assert_eq!(checks[name].0, "ok", "{name}: {:?}", checks[name]);
+    }
+    let status = Command::new(bin())
+        .args(["sandbox", "status", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let table = stdout(&status);
+    let line = table
+        .lines()
+        .find(|l| l.contains("\tredis\t"))
+        .unwrap_or_default();
+    assert!(line.contains("redis-server not found"), "{table}");
+}
