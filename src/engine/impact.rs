@@ -753,8 +753,8 @@ pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impac
         .iter()
         .any(|c| matches!(c.action, Action::Replace | Action::Delete))
     {
-        // Only a replacement needs the saved plan (`replace_paths`); reading it costs another
-        // Terraform start with every provider.
+        // Only a replacement needs the saved plan (`replace_paths`, prior names); the stream
+        // already said everything else.
         return Ok(finish(&env, baseline, &req.candidate, &streamed));
     }
     let planned = saved_plan_changes(&tf, &plan_file, interrupt).await?;

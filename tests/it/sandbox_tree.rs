@@ -199,6 +199,14 @@ impl Drop for StopServices {
     }
 }
 
+/// The events of a `--json` run (stdout lines that are JSON).
+fn json_events(o: &std::process::Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
 /// The check events of a run (`--json`), by name: (status, message).
 fn check_events(
     events: &[serde_json::Value],
@@ -277,10 +285,7 @@ fn readme_main_job_with_a_relative_out_dir() {
             .current_dir(cwd.path())
             .output()
             .unwrap();
-        let events: Vec<serde_json::Value> = stdout(&o)
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect();
+        let events = json_events(&o);
         (o, events)
     };
     let run_with = |preset: &Path, extra: &[&str]| run_env(preset, extra, &[]);
@@ -750,10 +755,7 @@ fn without_redis_server_the_rehearsal_applies_and_phase_14_names_the_missing_bin
         .env("TF_VAR_scw_access_key_id", "SCWSANDBOX0000000001")
         .output()
         .unwrap();
-    let events: Vec<serde_json::Value> = stdout(&o)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
+    let events = json_events(&o);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let ends: Vec<&serde_json::Value> =
         events.iter().filter(|e| e["type"] == "phase_end").collect();
