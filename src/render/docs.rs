@@ -19,8 +19,19 @@
 //! evaluates literal expressions (defaults, descriptions, provider requirements) itself.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use regex::Regex;
+
+/// A regex compiled once per process. Why: the README of every module runs these per line and
+/// per cell; compiling them at each call was most of `render::generate`'s time (regex
+/// compilation, ~0.2 s per tree), which the wizard pays before every impact plan.
+macro_rules! static_regex {
+    ($ty:ty, $pat:expr) => {{
+        static RE: LazyLock<$ty> = LazyLock::new(|| <$ty>::new(&$pat).expect("static regex"));
+        &*RE
+    }};
+}
 
 pub const BEGIN: &str = "<!-- BEGIN_TF_DOCS -->";
 pub const END: &str = "<!-- END_TF_DOCS -->";
@@ -618,21 +629,26 @@ const DONT_ESCAPE: &str = "‡‡‡DONTESCAPE‡‡‡";
 /// Escapes `_` in one line, except list markers and `_emphasis_` (Go's byte-index splicing,
 /// stale indices included, is reproduced as is).
 fn escape_underscores(line: &str) -> String {
-    const WS: &str = r"[\t\n\f\r ]";
-    let cases: [(String, &[usize]); 2] = [
-        (format!(r"^({WS}*)(_+)({WS}+)(.*)"), &[2]),
+    type Bytes = regex::bytes::Regex;
+    let cases: [(&Bytes, &[usize]); 2] = [
         (
-            format!(r"({WS}+)(_+)([^\t\n\f\r _])(.*)([^\t\n\f\r _])(_+)({WS}+)"),
+            static_regex!(Bytes, r"^([\t\n\f\r ]*)(_+)([\t\n\f\r ]+)(.*)"),
+            &[2],
+        ),
+        (
+            static_regex!(
+                Bytes,
+                r"([\t\n\f\r ]+)(_+)([^\t\n\f\r _])(.*)([^\t\n\f\r _])(_+)([\t\n\f\r ]+)"
+            ),
             &[6, 2],
         ),
     ];
     let mut line = line.as_bytes().to_vec();
-    for (pattern, groups) in &cases {
-        let re = regex::bytes::Regex::new(pattern).expect("static regex");
+    for (re, groups) in cases {
         let snapshot = line.clone();
         let matches: Vec<_> = re.captures_iter(&snapshot).collect();
         for m in &matches {
-            for &k in *groups {
+            for &k in groups {
                 let g = m.get(k).expect("group participates");
                 let (s, e) = (g.start(), g.end());
                 if e > line.len() || s > e {
@@ -680,8 +696,10 @@ fn convert_multiline_text(s: &str, is_table: bool, is_header: bool, html: bool) 
         s.to_string()
     };
     if !is_header {
-        let re = Regex::new(r"([^\t\n\f\r ]*)(\r?\n)([\t\n\f\r ]*)([0-9A-Za-z_]+)")
-            .expect("static regex");
+        let re = static_regex!(
+            Regex,
+            r"([^\t\n\f\r ]*)(\r?\n)([\t\n\f\r ]*)([0-9A-Za-z_]+)"
+        );
         s = re.replace_all(&s, "$1  $2$3$4").into_owned();
         s = s.replace("    \n", "  \n");
         s = s.replace("  \n\n", "\n\n");
@@ -700,7 +718,7 @@ fn normalize_urls(s: &str, escape: bool) -> String {
     if !escape {
         return s.to_string();
     }
-    let re = Regex::new(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>`]+").expect("static regex");
+    let re = static_regex!(Regex, r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>`]+");
     re.replace_all(s, |c: &regex::Captures| c[0].replace('\\', ""))
         .into_owned()
 }
@@ -772,18 +790,27 @@ fn anchor(prefix: &str, name: &str) -> String {
 /// blank lines become one, trailing blank lines go.
 fn sanitize_document(s: &str) -> String {
     const KEEP: &str = "‡‡‡DOUBLESPACES‡‡‡";
-    let r = |p: &str| Regex::new(p).expect("static regex");
-    let mut s = r(r" {2}(\r?\n)")
+    let mut s = static_regex!(Regex, r" {2}(\r?\n)")
         .replace_all(s, format!("{KEEP}$1").as_str())
         .into_owned();
-    s = r(r" +(\r?\n)").replace_all(&s, "$1").into_owned();
-    s = r(r" +$").replace_all(&s, "").into_owned();
-    s = r(&format!(r"{KEEP}(\r?\n)"))
+    s = static_regex!(Regex, r" +(\r?\n)")
+        .replace_all(&s, "$1")
+        .into_owned();
+    s = static_regex!(Regex, r" +$")
+        .replace_all(&s, "")
+        .into_owned();
+    s = static_regex!(Regex, format!(r"{KEEP}(\r?\n)"))
         .replace_all(&s, "  $1")
         .into_owned();
-    s = r(r"(\r?\n)  (\r?\n)").replace_all(&s, "$1").into_owned();
-    s = r(r"(\r?\n){3,}").replace_all(&s, "$1$1").into_owned();
-    r(r"(\r?\n){2,}$").replace_all(&s, "").into_owned()
+    s = static_regex!(Regex, r"(\r?\n)  (\r?\n)")
+        .replace_all(&s, "$1")
+        .into_owned();
+    s = static_regex!(Regex, r"(\r?\n){3,}")
+        .replace_all(&s, "$1$1")
+        .into_owned();
+    static_regex!(Regex, r"(\r?\n){2,}$")
+        .replace_all(&s, "")
+        .into_owned()
 }
 
 // ---------------------------------------------------------------------------------------------
