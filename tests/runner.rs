@@ -891,6 +891,7 @@ async fn a_child_ignoring_sigint_is_killed_after_the_grace_period() {
         output: OutputKind::JsonStream,
         detailed_exitcode: false,
         background: false,
+        cancel_outright: false,
     };
     for second_request in [false, true] {
         let irq = Interrupt::new();
@@ -918,5 +919,54 @@ async fn a_child_ignoring_sigint_is_killed_after_the_grace_period() {
         );
         assert!(lines.iter().any(|l| l.contains("started")));
         assert!(!lines.iter().any(|l| l.contains("done")));
+    }
+}
+
+/// `cancel_outright`: one interrupt request sends the two SIGINTs that make Terraform exit at
+/// once (the child counts them and leaves on the second, unkilled); without it the same request
+/// sends one, and a child that waits for a second is killed when the grace runs out.
+#[tokio::test]
+async fn an_outright_cancel_sends_a_second_sigint_and_a_normal_interrupt_does_not() {
+    use mobi_tui::terraform::{Interrupt, OutputKind, TfCommand};
+    let mut cmd = TfCommand {
+        program: "sh".into(),
+        args: vec![
+            "-c".into(),
+            "n=0; trap 'n=$((n+1)); echo \"sigint $n\"; [ $n -ge 2 ] && exit 7' INT; echo started; while :; do sleep 0.02; done".into(),
+        ],
+        cwd: std::env::temp_dir(),
+        env: Vec::new(),
+        output: OutputKind::Text,
+        detailed_exitcode: false,
+        background: false,
+        cancel_outright: false,
+    };
+    for outright in [true, false] {
+        cmd.cancel_outright = outright;
+        let irq = Interrupt::new();
+        let asker = irq.clone();
+        let mut lines = Vec::new();
+        let mut collect = |m: &mobi_tui::terraform::TfMessage| {
+            if let mobi_tui::terraform::TfMessage::Text(t) = m {
+                lines.push(t.trim().to_string());
+            }
+        };
+        let run = mobi_tui::terraform::run(&cmd, &irq, Duration::from_secs(2), &mut collect);
+        let poke = async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            asker.request();
+        };
+        let (out, ()) = tokio::join!(run, poke);
+        let out = out.expect("ran");
+        assert!(out.interrupted, "{out:?}");
+        if outright {
+            assert_eq!(out.exit_code, Some(7), "{out:?} {lines:?}");
+            assert!(!out.killed);
+            assert!(lines.contains(&"sigint 2".to_string()), "{lines:?}");
+        } else {
+            assert!(out.killed, "{out:?} {lines:?}");
+            assert!(lines.contains(&"sigint 1".to_string()), "{lines:?}");
+            assert!(!lines.contains(&"sigint 2".to_string()), "{lines:?}");
+        }
     }
 }

@@ -748,6 +748,10 @@ pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impac
     // outside Terraform shows in the phase's own plan, which refreshes (and which the guard
     // checks again before any apply).
     plan.args.push("-refresh=false".into());
+    // Superseded by the next edit, or the user quits: nothing of this plan is wanted any more,
+    // and it writes no state, so Terraform is asked to exit at once (releasing the lock), not
+    // to finish a plan nobody will read.
+    plan.cancel_outright = true;
     let streamed = run_checked(&plan, interrupt).await?;
     if !streamed
         .iter()

@@ -32,6 +32,12 @@ pub struct TfCommand {
     pub detailed_exitcode: bool,
     /// Run at a lower CPU priority (see [`Terraform::in_background`]).
     pub background: bool,
+    /// An interrupt cancels the command outright rather than letting it finish: Terraform gets
+    /// the second SIGINT that makes it "exit immediately" right after the first. Only for
+    /// commands that write no state (the wizard's impact plans): Terraform still releases the
+    /// state lock on that path, whereas a single SIGINT lets a plan run to its end (Terraform
+    /// only stops an apply between resources).
+    pub cancel_outright: bool,
 }
 
 impl TfCommand {
@@ -70,7 +76,8 @@ impl Terraform {
     /// Every command runs niced (Terraform and the providers it starts inherit it). For work
     /// nobody waits on at a prompt, such as the wizard's impact plans: on a small machine
     /// Terraform and its providers can take every core, and the wizard's frames must not wait
-    /// behind them.
+    /// behind them. Terraform's Go collector also runs lazier there
+    /// ([`super::process::BACKGROUND_GOGC`]), which cuts the CPU a plan takes.
     pub fn in_background(mut self, background: bool) -> Self {
         self.background = background;
         self
@@ -99,6 +106,7 @@ impl Terraform {
             output,
             detailed_exitcode: false,
             background: self.background,
+            cancel_outright: false,
         }
     }
 
