@@ -14,6 +14,7 @@
 //! before the panic message is printed, then chains the previous hook.
 
 pub mod app;
+pub mod impact_worker;
 pub mod keymap;
 pub mod update;
 pub mod view;
@@ -48,6 +49,8 @@ use crate::secret::Secret;
 use crate::terraform::{self, Interrupt};
 
 use app::{App, Options, Review, ReviewEntry};
+use impact_worker::ImpactWorker;
+pub use impact_worker::IMPACT_DEBOUNCE;
 use update::{update, Action, Command};
 
 /// Flags of the wizard (the bare command).
@@ -182,9 +185,11 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
             return crate::exit::EXIT_FAILED;
         }
     };
+    let grace = Duration::from_secs(args.grace);
     let result = rt.block_on(async {
         let (guard, mut term) = TerminalGuard::enter()?;
-        let r = run_loop(&mut term, app, args, wiring).await;
+        let mut impacts = ImpactWorker::new();
+        let r = run_loop(&mut term, app, args, wiring, &mut impacts).await;
         // ratatui's `Terminal` shows the cursor on drop and `eprintln!`s if that fails, which
         // panics when stderr is the hung-up terminal: show it here, and if the terminal is gone
         // do not run that drop at all (the process is about to exit).
@@ -192,6 +197,9 @@ pub fn main(args: TuiArgs, wiring: Wiring) -> u8 {
             std::mem::forget(term);
         }
         drop(guard);
+        // An impact plan under way is interrupted, not killed: against a real backend it holds
+        // the state lock. The terminal is already restored while it stops.
+        impacts.shutdown(grace).await;
         r
     });
     rt.shutdown_timeout(Duration::from_millis(200));
@@ -349,6 +357,7 @@ pub async fn run_loop(
     mut app: App,
     args: TuiArgs,
     wiring: Wiring,
+    impacts: &mut ImpactWorker,
 ) -> io::Result<u8> {
     let shared = Shared {
         sandbox: wiring.sandbox.map(Arc::from),
@@ -365,8 +374,6 @@ pub async fn run_loop(
     let mut signals = terraform::StopSignals::new()?;
     let mut leaving: Option<Leaving> = None;
     let margin = Duration::from_secs(args.grace.saturating_add(10));
-    // The impact plan under way: aborting it (the next edit) kills its Terraform.
-    let mut impact_task: Option<tokio::task::JoinHandle<()>> = None;
 
     loop {
         let hangup = leaving.is_some_and(|l| l.hangup);
@@ -440,11 +447,9 @@ pub async fn run_loop(
                         }
                     }
                     Command::ComputeImpact { generation, preset } => {
-                        if let Some(t) = impact_task.take() {
-                            t.abort();
-                        }
-                        impact_task = Some(spawn_impact(&app, &args, generation, *preset, &tx));
+                        impacts.submit(generation, impact_request(&app, &args, *preset), &tx);
                     }
+                    Command::StartImpactNow { generation } => impacts.start_now(generation),
                     Command::Approve(yes) => slot.answer_apply(yes),
                     Command::ConfirmDestroy(confirmed) => slot.answer_destroy(confirmed),
                     Command::Interrupt => {
@@ -498,54 +503,32 @@ fn terminal_lost(
     begin_leaving(app, slot, code, true, margin, before)
 }
 
-/// Quiet time after the last edit before the impact plan starts (an edit within it cancels).
-pub const IMPACT_DEBOUNCE: Duration = Duration::from_millis(300);
-
-/// Plans the impact of `preset` on the env as last applied, after [`IMPACT_DEBOUNCE`], and
-/// sends the result as `ImpactReady`. Never blocks the loop.
-fn spawn_impact(
+/// What the impact plan of `preset` needs, or why there can be none (the line under the field
+/// says so).
+fn impact_request(
     app: &App,
     args: &TuiArgs,
-    generation: u64,
     preset: Preset,
-    tx: &mpsc::UnboundedSender<Action>,
-) -> tokio::task::JoinHandle<()> {
-    let tx = tx.clone();
-    let out_dir = app.opts.out.clone();
-    let sandbox = app.opts.sandbox;
-    let bin = args.terraform_bin.clone();
+) -> Result<crate::engine::impact::ImpactRequest, String> {
+    let terraform_bin =
+        terraform::find_binary(args.terraform_bin.as_deref()).map_err(|e| e.to_string())?;
     // The child Terraform gets the typed credentials through its environment, as a run does.
     let secrets_env: Vec<(String, String)> = app
         .secret_env()
         .into_iter()
         .map(|(k, v)| (k, v.expose().to_string()))
         .collect();
-    tokio::spawn(async move {
-        tokio::time::sleep(IMPACT_DEBOUNCE).await;
-        let result = match terraform::find_binary(bin.as_deref()) {
-            Err(e) => Err(e.to_string()),
-            Ok(_)
-                if !sandbox
-                    && !crate::engine::missing_credentials_with(&secrets_env).is_empty() =>
-            {
-                Err("needs the Scaleway credentials (or --sandbox)".into())
-            }
-            Ok(terraform_bin) => {
-                let req = crate::engine::impact::ImpactRequest {
-                    out_dir,
-                    candidate: preset,
-                    sandbox,
-                    terraform_bin,
-                    provider_binary: None,
-                    env: secrets_env,
-                    background: true,
-                };
-                crate::engine::impact::compute(&req, &Interrupt::new())
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-        };
-        let _ = tx.send(Action::ImpactReady { generation, result });
+    if !app.opts.sandbox && !crate::engine::missing_credentials_with(&secrets_env).is_empty() {
+        return Err("needs the Scaleway credentials (or --sandbox)".into());
+    }
+    Ok(crate::engine::impact::ImpactRequest {
+        out_dir: app.opts.out.clone(),
+        candidate: preset,
+        sandbox: app.opts.sandbox,
+        terraform_bin,
+        provider_binary: None,
+        env: secrets_env,
+        background: true,
     })
 }
 

@@ -76,6 +76,11 @@ pub enum Command {
         generation: u64,
         preset: Box<Preset>,
     },
+    /// The field was committed (Enter, Tab, Esc) while the impact of `generation` waits out its
+    /// debounce: the value is final, start the plan now.
+    StartImpactNow {
+        generation: u64,
+    },
     Quit,
 }
 
@@ -84,6 +89,7 @@ const PAGE: usize = 10;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Command> {
     let generation = app.impact.generation;
+    let was_editing = app.editing;
     let mut cmds = match action {
         Action::ImpactReady { generation, result } => {
             if generation == app.impact.generation {
@@ -101,6 +107,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                 preset: Box::new(p.clone()),
             });
         }
+    }
+    if was_editing && !app.editing && app.impact.pending {
+        cmds.push(Command::StartImpactNow {
+            generation: app.impact.generation,
+        });
     }
     cmds
 }

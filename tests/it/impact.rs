@@ -608,3 +608,139 @@ fn wizard_shows_the_impact_and_applies_a_replacement_only_once_its_name_is_typed
     });
     drop(applied);
 }
+
+/// The wizard's impact worker on the real path: an edit made while the previous edit's plan
+/// holds the state lock cancels that plan through Terraform's own "two interrupts: exit
+/// immediately" (it stops before the end and unlocks) rather than killing it, the next plan
+/// starts only once it has stopped, and only the newer edit's impact arrives. A wrapper around
+/// the real terraform logs each command's start, end and any SIGINT it saw (a kill would leave
+/// no `INT` and no `end` line; a plan let run to its end exits 2).
+#[test]
+fn superseding_a_running_impact_plan_interrupts_it_and_only_the_next_one_answers() {
+    use mobi_tui::tui::impact_worker::ImpactWorker;
+    use mobi_tui::tui::update::Action as UiAction;
+
+    let a = applied();
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("terraform.log");
+    let wrapper = dir.path().join("terraform");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nsub=$1\ntrap 'echo \"INT $sub\" >> {log}' INT\necho \"start $sub\" >> {log}\n{real} \"$@\"\nrc=$?\necho \"end $sub $rc\" >> {log}\nexit $rc\n",
+            log = log.display(),
+            real = terraform().display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let request = |edits: &[(&str, &str)], name: &str| {
+        let p = preset_variant("dev.toml", edits, dir.path(), name);
+        Ok(ImpactRequest {
+            out_dir: a.out.clone(),
+            candidate: mobi_tui::preset::load(&p).unwrap(),
+            sandbox: true,
+            terraform_bin: wrapper.clone(),
+            provider_binary: Some(bin()),
+            env: Vec::new(),
+            background: true,
+        })
+    };
+    let lock_info = a.out.join(".mobi/sandbox/dev/.terraform.tfstate.lock.info");
+    let plan_lines = || -> Vec<String> {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.ends_with(" plan") || l.contains(" plan "))
+            .map(str::to_string)
+            .collect()
+    };
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut worker = ImpactWorker::new();
+    {
+        let _in = rt.enter();
+        worker.submit(
+            1,
+            request(
+                &[("tag      = \"0.1.0\"", "tag      = \"0.1.9\"")],
+                "one.toml",
+            ),
+            &tx,
+        );
+        worker.start_now(1);
+    }
+    // Wait until the first plan holds the state lock.
+    let t = std::time::Instant::now();
+    while !(plan_lines().iter().any(|l| l == "start plan") && lock_info.exists()) {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(120),
+            "the first plan never took the lock: {:?}",
+            plan_lines()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    {
+        let _in = rt.enter();
+        worker.submit(
+            2,
+            request(&[("cluster_size = 1", "cluster_size = 2")], "two.toml"),
+            &tx,
+        );
+        worker.start_now(2);
+    }
+    let answer = rt.block_on(async {
+        tokio::time::timeout(std::time::Duration::from_secs(180), rx.recv()).await
+    });
+    let Ok(Some(UiAction::ImpactReady { generation, result })) = answer else {
+        panic!("no answer: {:?}", plan_lines());
+    };
+    assert_eq!(generation, 2, "only the newer edit answers");
+    let imp = result.unwrap_or_else(|e| panic!("the second plan failed: {e}"));
+    assert!(
+        imp.resources
+            .iter()
+            .any(|r| r.address == "module.redis.scaleway_redis_cluster.this"
+                && r.action == Action::Replace),
+        "{:?}",
+        imp.resources
+    );
+    assert!(
+        !imp.changes.iter().any(|c| c.key.contains("tag")),
+        "the first edit's answer leaked into the second: {:?}",
+        imp.changes
+    );
+    rt.block_on(worker.shutdown(std::time::Duration::from_secs(30)));
+    drop(tx);
+    assert!(
+        rt.block_on(rx.recv()).is_none(),
+        "the superseded plan answered"
+    );
+
+    let lines = plan_lines();
+    let first_end = lines.iter().position(|l| l.starts_with("end plan"));
+    let int = lines.iter().position(|l| l == "INT plan");
+    let second_start = lines.iter().rposition(|l| l == "start plan");
+    assert!(
+        matches!((int, first_end, second_start), (Some(i), Some(e), Some(s)) if i < e && e < s),
+        "expected: start plan, INT plan, end plan, start plan, end plan; got {lines:?}"
+    );
+    assert_ne!(
+        lines[first_end.unwrap()],
+        "end plan 2",
+        "the first plan ran to the end: {lines:?}"
+    );
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("end plan 2"),
+        "{lines:?}"
+    );
+    assert!(!lock_info.exists(), "a lock is left on the env's state");
+}

@@ -1587,6 +1587,14 @@ fn wizard_impact_line_under_a_changed_field_and_on_the_review() {
     };
     assert_eq!(preset.redis.cluster_size, 2);
     let generation = *generation;
+    // Leaving the field says the value is final: the plan need not wait out its debounce.
+    let cmds = key(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(cmds.as_slice(), [Command::StartImpactNow { generation: g }] if *g == generation),
+        "{cmds:?}"
+    );
+    // Moving on without an edit asks for nothing.
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
     key(&mut app, KeyCode::Esc);
     snap("wizard_impact_pending", &app);
 
