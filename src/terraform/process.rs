@@ -578,13 +578,11 @@ mod tests {
         assert_eq!(r.next_line().await.unwrap().as_deref(), Some("next"));
     }
 
-    /// A stand-in terraform that prints an invalid byte and then more than a pipe buffer holds:
-    /// the run must drain both pipes to the end and keep every line.
-    /// The niceness `nice` reports inside a command, background or not.
-    async fn niceness_inside(background: bool) -> i32 {
+    /// The trimmed output lines of `sh -c script` run as a command, background or not.
+    async fn lines_inside(script: &str, background: bool) -> Vec<String> {
         let cmd = TfCommand {
-            program: "nice".into(),
-            args: Vec::new(),
+            program: "sh".into(),
+            args: vec!["-c".into(), script.into()],
             cwd: std::env::temp_dir(),
             env: Vec::new(),
             output: OutputKind::Text,
@@ -601,8 +599,14 @@ mod tests {
         let out = run(&cmd, &Interrupt::new(), Duration::from_secs(1), &mut keep)
             .await
             .unwrap();
-        assert_eq!(out.exit_code, Some(0));
+        assert_eq!(out.exit_code, Some(0), "{lines:?}");
         lines
+    }
+
+    /// The niceness `nice` reports inside a command, background or not.
+    async fn niceness_inside(background: bool) -> i32 {
+        lines_inside("nice", background)
+            .await
             .iter()
             .find_map(|l| l.parse().ok())
             .expect("nice prints a number")
@@ -610,28 +614,11 @@ mod tests {
 
     /// `GOGC` as a command sees it, background or not.
     async fn gogc_inside(background: bool) -> String {
-        let cmd = TfCommand {
-            program: "sh".into(),
-            args: vec!["-c".into(), "echo \"gogc=${GOGC:-unset}\"".into()],
-            cwd: std::env::temp_dir(),
-            env: Vec::new(),
-            output: OutputKind::Text,
-            detailed_exitcode: false,
-            background,
-            cancel_outright: false,
-        };
-        let mut seen = String::new();
-        let mut keep = |m: &TfMessage| {
-            if let TfMessage::Text(t) = m {
-                if let Some(v) = t.trim().strip_prefix("gogc=") {
-                    seen = v.to_string();
-                }
-            }
-        };
-        run(&cmd, &Interrupt::new(), Duration::from_secs(1), &mut keep)
+        lines_inside("echo \"gogc=${GOGC:-unset}\"", background)
             .await
-            .unwrap();
-        seen
+            .iter()
+            .find_map(|l| l.strip_prefix("gogc=").map(str::to_string))
+            .expect("the script prints gogc=")
     }
 
     #[tokio::test]
@@ -658,6 +645,8 @@ mod tests {
         assert!(background > here || here == 19);
     }
 
+    /// A stand-in terraform that prints an invalid byte and then more than a pipe buffer holds:
+    /// the run must drain both pipes to the end and keep every line.
     #[tokio::test]
     async fn a_run_with_invalid_bytes_and_a_megabyte_after_completes() {
         let dir = tempfile::tempdir().unwrap();
