@@ -63,8 +63,28 @@ pub fn response(info: &ProviderInfo) -> Result<pb::get_provider_schema::Response
         .to_proto();
     if let Some(p) = &path {
         store(p, &resp.encode_to_vec());
+        prune_others(p, info);
     }
     Ok(resp)
+}
+
+/// Removes the answers older builds wrote for the same provider: a key changes with every build
+/// of mobi-tui, so without this each upgrade (or rebuild) leaves ~2 MB behind per env folder.
+fn prune_others(current: &std::path::Path, info: &ProviderInfo) {
+    let (Some(dir), Some(name)) = (current.parent(), current.file_name()) else {
+        return;
+    };
+    let prefix = format!("{}-{}-", info.type_name, info.version);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name();
+        let s = n.to_string_lossy();
+        if n != name && s.starts_with(&prefix) && s.ends_with(".pb") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Writes atomically (temp file + rename); a failure only costs the next launch the parse.
@@ -88,6 +108,29 @@ mod tests {
     use super::super::catalog::PROVIDERS;
     use super::super::schema::SchemaDef;
     use super::*;
+
+    #[test]
+    fn storing_an_answer_removes_older_builds_answers_of_that_provider_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let (random, helm) = (
+            PROVIDERS.iter().find(|p| p.type_name == "random").unwrap(),
+            PROVIDERS.iter().find(|p| p.type_name == "helm").unwrap(),
+        );
+        let old = dir
+            .path()
+            .join(format!("random-{}-0123.pb", random.version));
+        let other = dir.path().join(format!("helm-{}-0123.pb", helm.version));
+        let unrelated = dir.path().join("notes.txt");
+        for f in [&old, &other, &unrelated] {
+            std::fs::write(f, b"x").unwrap();
+        }
+        let current = dir.path().join(cache_key(random));
+        store(&current, b"answer");
+        prune_others(&current, random);
+        assert_eq!(std::fs::read(&current).unwrap(), b"answer");
+        assert!(!old.exists(), "an older build's answer stayed");
+        assert!(other.exists() && unrelated.exists(), "pruned too much");
+    }
 
     #[test]
     fn the_protocol_answer_converts_back_to_the_same_definitions() {
