@@ -3,9 +3,11 @@
 //! Why a worker of its own rather than a task aborted at the next edit: aborting the task drops
 //! the Terraform child, and `kill_on_drop` kills it, so a plan against a real backend (which
 //! takes the state lock, as issue 10 requires) could leave the lock behind for the next apply
-//! to trip on. Here the next edit *interrupts* the plan under way: Terraform gets SIGINT through
-//! the job's own [`Interrupt`], stops, and releases the lock; the next job waits for that before
-//! it renders into the same scratch copy and plans, so two impact plans never overlap.
+//! to trip on. Here the next edit *interrupts* the plan under way through the job's own
+//! [`Interrupt`]: Terraform gets the two SIGINTs that make it exit at once
+//! ([`crate::terraform::TfCommand::cancel_outright`]; after a single one it would finish the
+//! plan) and releases the lock on its way out; the next job waits for that before it renders
+//! into the same scratch copy and plans, so two impact plans never overlap.
 //!
 //! The debounce keeps a half-typed value from starting a plan; committing the field (Enter,
 //! Tab, Esc) says the value is final, so [`ImpactWorker::start_now`] cuts the wait short.
