@@ -50,7 +50,6 @@ use crate::terraform::{self, Interrupt};
 
 use app::{App, Options, Review, ReviewEntry};
 use impact_worker::ImpactWorker;
-pub use impact_worker::IMPACT_DEBOUNCE;
 use update::{update, Action, Command};
 
 /// Flags of the wizard (the bare command).
