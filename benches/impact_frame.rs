@@ -14,6 +14,12 @@
 //!   and after the busy window. The UI thread never waits for a plan, so the ratio says what
 //!   the competition for the CPU costs a frame.
 //!
+//! - **floor**: after each timed run, Terraform's own plan of the same scratch tree with the very
+//!   command an impact runs ([`impact::prepare`]'s `plan`: same flags, environment, niceness),
+//!   timed alone; its median and the ratio keystroke → line / floor. Interleaved with the timed
+//!   runs, so the ratio holds whatever the machine's speed that hour: what mobi-tui adds to
+//!   Terraform, the part of the figure this crate owns.
+//!
 //! Setup applies dev once (phases 1-12) with the mobi-tui binary cargo built for this bench.
 
 use std::path::{Path, PathBuf};
@@ -122,6 +128,30 @@ fn request(out: &Path, candidate: mobi_tui::preset::Preset) -> ImpactRequest {
     }
 }
 
+/// The plan command of an impact of `candidate`, prepared (rendered, initialised) untimed, then
+/// run and timed alone: the floor under the keystroke → line figure.
+async fn terraform_alone(out: &Path, candidate: mobi_tui::preset::Preset) -> Duration {
+    let prepared = impact::prepare(&request(out, candidate), &Interrupt::new())
+        .await
+        .expect("the scratch copy prepares");
+    let t = Instant::now();
+    let outcome = mobi_tui::terraform::run(
+        &prepared.plan,
+        &Interrupt::new(),
+        mobi_tui::terraform::DEFAULT_GRACE,
+        &mut |_| {},
+    )
+    .await
+    .expect("terraform runs");
+    let took = t.elapsed();
+    assert!(
+        outcome.success(&prepared.plan),
+        "the bare plan failed: {:?}",
+        outcome.first_error()
+    );
+    took
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -174,6 +204,7 @@ fn main() {
     let mut worker = ImpactWorker::new();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut latencies = Vec::new();
+    let mut floors = Vec::new();
     for i in 0..=runs {
         let _ = edit_cluster_size(&mut app, "1");
         let t = Instant::now();
@@ -212,11 +243,13 @@ fn main() {
                 }
             );
             latencies.push(took);
+            floors.push(rt.block_on(terraform_alone(&out, app.built.clone())));
         }
     }
+    let (line, floor) = (median(latencies), median(floors));
     println!(
-        "keystroke -> impact line: median {:.2?} over {runs} runs (target 2 s)",
-        median(latencies)
+        "keystroke -> impact line: median {line:.2?} over {runs} runs (target 2 s); Terraform's own plan of the same tree, same command, interleaved: median {floor:.2?}; ratio {:.2}",
+        line.as_secs_f64() / floor.as_secs_f64()
     );
 
     // Frames: idle, then while plans run on another thread, then idle again; at the wizard's

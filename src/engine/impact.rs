@@ -9,7 +9,8 @@
 //! - IO: [`compute`] renders the candidate preset into a scratch copy under
 //!   `DIR/.mobi/impact/<env>/` (the user's tree is never touched), plans it against the env's
 //!   current state — the sandbox state with `sandbox`, the real backend otherwise, taking the
-//!   state lock as any plan does (never `-lock=false`) — and maps the saved plan.
+//!   state lock as any plan does (never `-lock=false`) — and maps the saved plan; its first
+//!   half, [`prepare`], is public so Terraform's own share can be timed on the same command.
 //!
 //! The baseline is the preset the env was last applied with ([`super::journal::load_applied`]).
 
@@ -675,9 +676,32 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ImpactError + '_ {
     }
 }
 
+/// A candidate rendered into the scratch copy and initialised, ready to plan: the first half of
+/// [`compute`]. Kept apart so that what Terraform alone costs can be measured on exactly the
+/// command an impact runs (the `impact_frame` bench's floor).
+#[derive(Debug)]
+pub struct PreparedPlan {
+    env: String,
+    baseline: Option<Preset>,
+    tf: terraform::Terraform,
+    /// `terraform plan -refresh=false -out=…` of the scratch copy against the env's state.
+    pub plan: terraform::TfCommand,
+    plan_file: PathBuf,
+}
+
 /// Renders the candidate into the scratch copy, plans it against the env's current state and
-/// maps the plan. Returns the impact and the saved plan's path (in the scratch copy).
+/// maps the plan.
 pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impact, ImpactError> {
+    let prepared = prepare(req, interrupt).await?;
+    plan_prepared(&prepared, &req.candidate, interrupt).await
+}
+
+/// Renders `req.candidate` into the scratch copy (the user's tree is not touched), points the
+/// copy at the env's state and initialises it when it is not yet.
+pub async fn prepare(
+    req: &ImpactRequest,
+    interrupt: &Interrupt,
+) -> Result<PreparedPlan, ImpactError> {
     let out = std::path::absolute(&req.out_dir).map_err(io_err(&req.out_dir))?;
     let env = req.candidate.project.env.clone();
     let baseline = super::journal::load_applied(&out, &env)?;
@@ -752,17 +776,33 @@ pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impac
     // and it writes no state, so Terraform is asked to exit at once (releasing the lock), not
     // to finish a plan nobody will read.
     plan.cancel_outright = true;
-    let streamed = run_checked(&plan, interrupt).await?;
+    Ok(PreparedPlan {
+        env,
+        baseline,
+        tf,
+        plan,
+        plan_file,
+    })
+}
+
+/// Plans a [`prepare`]d copy and maps the planned changes to the keys of `candidate` (the
+/// preset it was prepared from).
+async fn plan_prepared(
+    p: &PreparedPlan,
+    candidate: &Preset,
+    interrupt: &Interrupt,
+) -> Result<Impact, ImpactError> {
+    let streamed = run_checked(&p.plan, interrupt).await?;
     if !streamed
         .iter()
         .any(|c| matches!(c.action, Action::Replace | Action::Delete))
     {
         // Only a replacement needs the saved plan (`replace_paths`, prior names); the stream
         // already said everything else.
-        return Ok(finish(&env, baseline, &req.candidate, &streamed));
+        return Ok(finish(&p.env, p.baseline.clone(), candidate, &streamed));
     }
-    let planned = saved_plan_changes(&tf, &plan_file, interrupt).await?;
-    Ok(finish(&env, baseline, &req.candidate, &planned))
+    let planned = saved_plan_changes(&p.tf, &p.plan_file, interrupt).await?;
+    Ok(finish(&p.env, p.baseline.clone(), candidate, &planned))
 }
 
 /// The resource changes of the saved plan `plan_file`, with their replace paths and prior
