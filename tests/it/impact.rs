@@ -744,3 +744,199 @@ fn superseding_a_running_impact_plan_interrupts_it_and_only_the_next_one_answers
     );
     assert!(!lock_info.exists(), "a lock is left on the env's state");
 }
+
+/// The sandbox's S3 server (`mobi-tui sandbox serve-s3`, the same binary) standing in for the
+/// env's real state bucket: one key, the preset's state bucket holding the applied state.
+/// Stopped on drop.
+struct S3Backend {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+const S3_ACCESS: &str = "SCWTESTSTATEBACKEND0";
+const S3_SECRET: &str = "test-secret-of-the-state-bucket";
+const STATE_BUCKET: &str = "mobi-tfstate-example";
+const STATE_KEY: &str = "mobi/dev/terraform.tfstate";
+
+impl S3Backend {
+    fn start(state: &[u8]) -> S3Backend {
+        use mobi_tui::sandbox::services::{free_port, s3_server, wait_listening};
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
+            .unwrap();
+        std::fs::write(d.join("server.crt"), ck.cert.pem()).unwrap();
+        std::fs::write(d.join("server.crt.der"), ck.cert.der()).unwrap();
+        std::fs::write(d.join("server.key.der"), ck.key_pair.serialize_der()).unwrap();
+        std::fs::write(
+            s3_server::keys_path(d),
+            serde_json::json!({ S3_ACCESS: S3_SECRET }).to_string(),
+        )
+        .unwrap();
+        std::fs::create_dir_all(s3_server::bucket_dir(d, STATE_BUCKET).join("objects")).unwrap();
+        std::fs::write(
+            s3_server::meta_path(d, STATE_BUCKET),
+            r#"{"acl": "private"}"#,
+        )
+        .unwrap();
+        std::fs::write(s3_server::object_path(d, STATE_BUCKET, STATE_KEY), state).unwrap();
+        let port = free_port().unwrap();
+        let mut wport = free_port().unwrap();
+        while wport == port {
+            wport = free_port().unwrap();
+        }
+        let log = std::fs::File::create(d.join("s3.log")).unwrap();
+        let child = std::process::Command::new(bin())
+            .args(["sandbox", "serve-s3", "--dir"])
+            .arg(d)
+            .args(["--port", &port.to_string()])
+            .args(["--website-port", &wport.to_string()])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let s3 = S3Backend { child, dir, port };
+        assert!(
+            wait_listening(port, std::time::Duration::from_secs(10)),
+            "serve-s3 did not listen: {}",
+            s3.log()
+        );
+        s3
+    }
+
+    fn object(&self, key: &str) -> PathBuf {
+        mobi_tui::sandbox::services::s3_server::object_path(self.dir.path(), STATE_BUCKET, key)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("s3.log")).unwrap_or_default()
+    }
+
+    /// What Terraform needs to use this bucket as the env's backend, with the stand-in
+    /// providers of the applied env's mirror: the endpoint through `-backend-config` (a backend
+    /// block cannot be overridden otherwise), the key, the server's certificate.
+    fn terraform_env(&self, out: &Path) -> Vec<(String, String)> {
+        let backend = self.dir.path().join("local.s3.tfbackend");
+        std::fs::write(
+            &backend,
+            format!(
+                "endpoints = {{ s3 = \"https://127.0.0.1:{}\" }}\n",
+                self.port
+            ),
+        )
+        .unwrap();
+        let sandbox = out.join(".mobi/sandbox");
+        [
+            (
+                "TF_CLI_ARGS_init",
+                format!("-backend-config={}", backend.display()),
+            ),
+            ("AWS_ACCESS_KEY_ID", S3_ACCESS.into()),
+            ("AWS_SECRET_ACCESS_KEY", S3_SECRET.into()),
+            (
+                "AWS_CA_BUNDLE",
+                self.dir.path().join("server.crt").display().to_string(),
+            ),
+            (
+                "TF_CLI_CONFIG_FILE",
+                sandbox.join("terraformrc").display().to_string(),
+            ),
+            ("TF_DISABLE_PLUGIN_TLS", "1".into()),
+            ("CHECKPOINT_DISABLE", "1".into()),
+            (
+                mobi_tui::sandbox::workspace::ADMIN_KEY_VAR,
+                mobi_tui::sandbox::workspace::ADMIN_KEY_STAND_IN.into(),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+}
+
+impl Drop for S3Backend {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Without `--sandbox` the impact plans against the env's real backend: the scratch copy inits
+/// against the state bucket, the plan takes Terraform's lock there (`use_lockfile`: a
+/// `.tflock` object written only if absent) and releases it, and the state is only read. A lock
+/// someone else holds stops the impact with Terraform's own error: never `-lock=false`.
+#[test]
+fn impact_against_the_s3_backend_takes_the_state_lock_and_releases_it() {
+    let (_dir, out) = copy_of_applied();
+    let state = state_bytes(&out);
+    let s3 = S3Backend::start(&state);
+    let tmp = tempfile::tempdir().unwrap();
+    let preset = preset_variant(
+        "dev.toml",
+        &[("cluster_size = 1", "cluster_size = 2")],
+        tmp.path(),
+        "candidate.toml",
+    );
+    let req = ImpactRequest {
+        out_dir: out.clone(),
+        candidate: mobi_tui::preset::load(&preset).unwrap(),
+        sandbox: false,
+        terraform_bin: terraform(),
+        provider_binary: None,
+        env: s3.terraform_env(&out),
+        background: false,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let imp = rt
+        .block_on(impact::compute(&req, &Interrupt::new()))
+        .unwrap_or_else(|e| panic!("impact against the S3 backend: {e}\n{}", s3.log()));
+    assert_eq!(
+        imp.destructive_addresses(),
+        vec!["module.redis.scaleway_redis_cluster.this"],
+        "{:?}",
+        imp.resources
+    );
+    let lock = format!("/{STATE_BUCKET}/{STATE_KEY}.tflock");
+    let log = s3.log();
+    assert!(
+        log.contains(&format!("PUT {lock} 200")) && log.contains(&format!("DELETE {lock} 204")),
+        "the plan did not take and release the lock in the bucket:\n{log}"
+    );
+    assert!(!s3.object(&format!("{STATE_KEY}.tflock")).exists());
+    assert_eq!(
+        std::fs::read(s3.object(STATE_KEY)).unwrap(),
+        state,
+        "the impact wrote the state"
+    );
+    assert!(
+        !out.join(".mobi/impact/dev/infra/terraform/envs/dev/terraform.tfstate")
+            .exists(),
+        "the plan used a local state instead of the bucket"
+    );
+
+    // Someone else holds the lock: the impact fails naming it, and leaves it in place.
+    let held = r#"{"ID":"held-by-another-run","Operation":"OperationTypeApply","Who":"ci@runner"}"#;
+    std::fs::write(s3.object(&format!("{STATE_KEY}.tflock")), held).unwrap();
+    let err = rt
+        .block_on(impact::compute(&req, &Interrupt::new()))
+        .expect_err("a held lock must stop the impact");
+    assert!(
+        err.to_string().contains("state lock"),
+        "not the lock error: {err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(s3.object(&format!("{STATE_KEY}.tflock"))).unwrap(),
+        held,
+        "the other run's lock was touched"
+    );
+    assert!(
+        s3.log().contains(&format!("PUT {lock} 412")),
+        "the lock was not asked for:\n{}",
+        s3.log()
+    );
+}

@@ -26,6 +26,7 @@ pub mod redis;
 pub mod resources;
 pub mod s3;
 pub mod s3_server;
+pub mod s3_upload;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -12,12 +12,16 @@
 //! buckets, Put/Get/Head/Delete on objects, with every API request's SigV4 signature checked
 //! against the keys the sandbox's `scaleway_iam_api_key` resources issued (`keys.json`, written
 //! by the provider), and anonymous reads allowed only where the bucket's ACL or policy makes them
-//! public, as on Scaleway. Chunked (`STREAMING-*`) uploads and multipart are refused with
+//! public, as on Scaleway. Uploads are taken plain or as the SDKs' default `aws-chunked` with an
+//! unsigned checksum trailer, their checksums checked (see [`super::s3_upload`]), and
+//! `If-None-Match: *` is honoured atomically, so Terraform's S3 backend (state and its
+//! `use_lockfile` lock) works against it; signed streaming and multipart are refused with
 //! `NotImplemented` rather than half done.
 //!
 //! State is re-read from the folder on every request (keys, bucket metadata), so an apply that
 //! changes a key, an ACL, a policy or a website configuration takes effect without a restart.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -27,6 +31,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
+use super::s3_upload;
 use crate::checks::sigv4;
 
 /// `serve-s3` arguments: the data folder and the two ports (chosen by the provider, recorded).
@@ -353,6 +358,34 @@ fn object(method: &Method, path: &Path, key: &str) -> Option<Response<Full<Bytes
         .ok()
 }
 
+/// Writes an object whole (a temporary file beside `objects/`, then into place), so a reader
+/// never sees half of it. With `only_new`, an existing object wins and nothing is written:
+/// `Ok(false)`.
+fn put_object(
+    dir: &Path,
+    bucket: &str,
+    object_file: &Path,
+    bytes: &[u8],
+    only_new: bool,
+) -> std::io::Result<bool> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = bucket_dir(dir, bucket).join(format!(".upload-{}-{n}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    let placed = if only_new {
+        // link(2) fails when the name exists: the atomic "create if absent".
+        match std::fs::hard_link(&tmp, object_file) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e),
+        }
+    } else {
+        std::fs::rename(&tmp, object_file).map(|()| true)
+    };
+    let _ = std::fs::remove_file(&tmp);
+    placed
+}
+
 fn list_objects(dir: &Path, bucket: &str, query: &[(String, String)]) -> Response<Full<Bytes>> {
     let prefix = query
         .iter()
@@ -431,7 +464,18 @@ fn split_path(path: &str) -> (String, String) {
 }
 
 /// One S3 API request.
+/// One API request, answered by [`answer`] and logged as one line on stderr (the server's
+/// `s3.log`): `PUT /bucket/key 200`, what a user (or a test) reads to see what a client did,
+/// Terraform's lock object among it.
 async fn api(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let line = format!("{} {}", req.method(), req.uri().path());
+    let resp = answer(dir, req).await;
+    // Not eprintln!: a full disk must not panic a request.
+    let _ = writeln!(std::io::stderr(), "{line} {}", resp.status().as_u16());
+    resp
+}
+
+async fn answer(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let raw_query = req.uri().query().unwrap_or("").to_owned();
@@ -505,14 +549,11 @@ async fn api(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>>
             return error(StatusCode::FORBIDDEN, "AccessDenied", "Access Denied");
         }
     }
-    let payload = header("x-amz-content-sha256").unwrap_or_default();
-    if payload.starts_with("STREAMING-")
-        || query.iter().any(|(k, _)| k == "uploads" || k == "uploadId")
-    {
+    if query.iter().any(|(k, _)| k == "uploads" || k == "uploadId") {
         return error(
             StatusCode::NOT_IMPLEMENTED,
             "NotImplemented",
-            "the sandbox's S3 server takes single-part, non-chunked uploads only",
+            "the sandbox's S3 server takes single-part uploads only",
         );
     }
     let object_file = object_path(&dir, &bucket, &key);
@@ -548,15 +589,33 @@ async fn api(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>>
                 Ok(b) => b.to_bytes(),
                 Err(e) => return error(StatusCode::BAD_REQUEST, "IncompleteBody", &e.to_string()),
             };
-            if payload.len() == 64 && hex::encode(sha2::Sha256::digest(&body)) != payload {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "XAmzContentSHA256Mismatch",
-                    "The provided 'x-amz-content-sha256' header does not match what was computed.",
-                );
-            }
-            match std::fs::write(&object_file, &body) {
-                Ok(()) => empty(StatusCode::OK),
+            let header = |name: &str| {
+                headers
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+            };
+            let bytes = match s3_upload::payload(&body, header) {
+                Ok(b) => b,
+                Err(r) => {
+                    let status = if r.code == "NotImplemented" {
+                        StatusCode::NOT_IMPLEMENTED
+                    } else {
+                        StatusCode::BAD_REQUEST
+                    };
+                    return error(status, r.code, &r.message);
+                }
+            };
+            // `If-None-Match: *` (what Terraform's S3 backend sends for its `.tflock`): the
+            // write happens only if no object has the key, decided atomically.
+            let only_new = header("if-none-match").is_some_and(|v| v.trim() == "*");
+            match put_object(&dir, &bucket, &object_file, &bytes, only_new) {
+                Ok(true) => empty(StatusCode::OK),
+                Ok(false) => error(
+                    StatusCode::PRECONDITION_FAILED,
+                    "PreconditionFailed",
+                    "At least one of the pre-conditions you specified did not hold",
+                ),
                 Err(e) => error(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "InternalError",
