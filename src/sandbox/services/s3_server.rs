@@ -463,8 +463,7 @@ fn split_path(path: &str) -> (String, String) {
     (percent_decode(b), percent_decode(k))
 }
 
-/// One S3 API request.
-/// One API request, answered by [`answer`] and logged as one line on stderr (the server's
+/// One S3 API request, answered by [`answer`] and logged as one line on stderr (the server's
 /// `s3.log`): `PUT /bucket/key 200`, what a user (or a test) reads to see what a client did,
 /// Terraform's lock object among it.
 async fn api(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Bytes>> {
