@@ -693,7 +693,7 @@ pub struct PreparedPlan {
 /// maps the plan.
 pub async fn compute(req: &ImpactRequest, interrupt: &Interrupt) -> Result<Impact, ImpactError> {
     let prepared = prepare(req, interrupt).await?;
-    plan_prepared(&prepared, &req.candidate, interrupt).await
+    plan_prepared(prepared, &req.candidate, interrupt).await
 }
 
 /// Renders `req.candidate` into the scratch copy (the user's tree is not touched), points the
@@ -788,7 +788,7 @@ pub async fn prepare(
 /// Plans a [`prepare`]d copy and maps the planned changes to the keys of `candidate` (the
 /// preset it was prepared from).
 async fn plan_prepared(
-    p: &PreparedPlan,
+    p: PreparedPlan,
     candidate: &Preset,
     interrupt: &Interrupt,
 ) -> Result<Impact, ImpactError> {
@@ -799,10 +799,10 @@ async fn plan_prepared(
     {
         // Only a replacement needs the saved plan (`replace_paths`, prior names); the stream
         // already said everything else.
-        return Ok(finish(&p.env, p.baseline.clone(), candidate, &streamed));
+        return Ok(finish(&p.env, p.baseline, candidate, &streamed));
     }
     let planned = saved_plan_changes(&p.tf, &p.plan_file, interrupt).await?;
-    Ok(finish(&p.env, p.baseline.clone(), candidate, &planned))
+    Ok(finish(&p.env, p.baseline, candidate, &planned))
 }
 
 /// The resource changes of the saved plan `plan_file`, with their replace paths and prior

@@ -492,7 +492,7 @@ async fn answer(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Byte
         headers
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| v.as_str())
     };
     let signed = header("authorization").is_some();
     if signed {
@@ -588,13 +588,7 @@ async fn answer(dir: Arc<PathBuf>, req: Request<Incoming>) -> Response<Full<Byte
                 Ok(b) => b.to_bytes(),
                 Err(e) => return error(StatusCode::BAD_REQUEST, "IncompleteBody", &e.to_string()),
             };
-            let header = |name: &str| {
-                headers
-                    .iter()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.as_str())
-            };
-            let bytes = match s3_upload::payload(&body, header) {
+            let bytes = match s3_upload::payload(&body, &headers) {
                 Ok(b) => b,
                 Err(r) => {
                     let status = if r.code == "NotImplemented" {
